@@ -1,0 +1,1 @@
+"""weframe: help to raise couples therapy with a reluctant spouse, kindly."""

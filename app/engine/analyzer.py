@@ -1,0 +1,147 @@
+"""The analysis pipeline: normalise -> sentences -> rules -> findings and strengths ->
+principles, tone and score -> safety -> rewrite. Pure and thread-safe after loading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.engine.findings import SEVERITY_RANK, Analysis, Finding, PrincipleStatus, Strength
+from app.engine.guide import Guide, load_guide
+from app.engine.lexicon import load_lexicon
+from app.engine.limits import check_text
+from app.engine.normalize import Normalized, Normalizer
+from app.engine.rewrite import Rewriter, load_rewriter
+from app.engine.rules import Rule, RuleBook, load_rules, load_strengths
+from app.engine.safety import SafetyDetector, load_safety
+from app.engine.sentences import split_sentences
+
+_PENALTY = {"high": 30, "medium": 18, "low": 8}
+
+
+class Analyzer:
+    """Holds the compiled data; `analyze(text)` returns the analysis object."""
+
+    def __init__(
+        self,
+        guide: Guide,
+        normalizer: Normalizer,
+        rules: RuleBook,
+        strengths: RuleBook,
+        safety: SafetyDetector,
+        rewriter: Rewriter,
+    ) -> None:
+        self.guide = guide
+        self.normalizer = normalizer
+        self.rules = rules
+        self.strengths = strengths
+        self.safety = safety
+        self.rewriter = rewriter
+
+    # -- the parts, usable on their own -------------------------------------------------
+    def findings(self, norm: Normalized, sentences: list[tuple[int, int]]) -> list[tuple[Rule, int, int]]:
+        """Rule hits on the normalised text, overlaps resolved (the more severe one wins)."""
+        hits = self.rules.matches(norm.text, sentences)
+        hits.sort(key=lambda h: (-SEVERITY_RANK[h[0].severity], h[1]))
+        kept: list[tuple[Rule, int, int]] = []
+        for hit in hits:
+            if all(hit[2] <= other[1] or hit[1] >= other[2] for other in kept):
+                kept.append(hit)
+        kept.sort(key=lambda h: h[1])
+        return kept
+
+    def is_clean(self, text: str) -> bool:
+        """True when text has no findings (used to vet rewrites)."""
+        norm = self.normalizer.normalize(text)
+        return not self.rules.matches(norm.text, split_sentences(norm.text))
+
+    def analyze(self, text: str, *, with_rewrite: bool = True) -> Analysis:
+        """The analysis object for text (API.md); raises InputError for empty or huge text."""
+        check_text(text)
+        norm = self.normalizer.normalize(text)
+        sentences = split_sentences(norm.text)
+        hits = self.findings(norm, sentences)
+        findings = tuple(self._finding(norm, rule, start, end) for rule, start, end in hits)
+        strengths = self._strengths(norm, sentences, hits)
+        principles = self._principles(findings, strengths)
+        safety = self.safety.detect(norm.text)
+        score = self._score(findings, strengths)
+        tone = _tone(findings, strengths)
+        rewrite = None
+        if findings and with_rewrite:
+            flagged = {i for i, (s, e) in enumerate(sentences) for _, a, b in hits if a < e and b > s}
+            rewrite = self.rewriter.rewrite(norm.text, sentences, flagged, self.is_clean)
+        return Analysis(text, tone, score, findings, strengths, principles, rewrite, safety)
+
+    # -- helpers ------------------------------------------------------------------------
+    def _finding(self, norm: Normalized, rule: Rule, start: int, end: int) -> Finding:
+        o_start, o_end = norm.to_original(start, end)
+        return Finding(
+            rule=rule.id,
+            category=rule.category,
+            severity=rule.severity,
+            start=o_start,
+            end=o_end,
+            excerpt=norm.original[o_start:o_end],
+            principle=rule.principle,
+            message=rule.message,
+            suggestion=rule.suggestion,
+            alternatives=rule.alternatives,
+        )
+
+    def _strengths(
+        self, norm: Normalized, sentences: list[tuple[int, int]], hits: list[tuple[Rule, int, int]]
+    ) -> tuple[Strength, ...]:
+        out: list[Strength] = []
+        seen: set[str] = set()
+        flagged_sentences = [(s, e) for s, e in sentences if any(a < e and b > s for _, a, b in hits)]
+        for cue, start, end in self.strengths.matches(norm.text, sentences):
+            if cue.principle == "we-not-you" and any(s <= start < e for s, e in flagged_sentences):
+                continue  # "we" inside a blaming sentence is not a strength
+            if cue.id in seen:
+                continue
+            seen.add(cue.id)
+            o_start, o_end = norm.to_original(start, end)
+            out.append(
+                Strength(cue.principle, o_start, o_end, norm.original[o_start:o_end], cue.message, cue.id)
+            )
+        return tuple(out)
+
+    def _principles(
+        self, findings: tuple[Finding, ...], strengths: tuple[Strength, ...]
+    ) -> tuple[PrincipleStatus, ...]:
+        missed = {f.principle for f in findings}
+        met = {s.principle for s in strengths}
+        statuses = []
+        for principle in self.guide.principles:
+            if principle.id in missed:
+                statuses.append(PrincipleStatus(principle.id, principle.title, "missed", principle.missed))
+            elif principle.id in met:
+                statuses.append(PrincipleStatus(principle.id, principle.title, "met", principle.met))
+            else:
+                statuses.append(PrincipleStatus(principle.id, principle.title, "not-applicable", ""))
+        return tuple(statuses)
+
+    @staticmethod
+    def _score(findings: tuple[Finding, ...], strengths: tuple[Strength, ...]) -> int:
+        score = 70 - sum(_PENALTY[f.severity] for f in findings) + 10 * len({s.principle for s in strengths})
+        return max(0, min(100, score))
+
+
+def _tone(findings: tuple[Finding, ...], strengths: tuple[Strength, ...]) -> str:
+    if findings:
+        if strengths and not any(f.severity == "high" for f in findings):
+            return "mixed"
+        return "harsh" if any(f.severity == "high" for f in findings) or len(findings) > 1 else "mixed"
+    return "soft" if strengths else "neutral"
+
+
+def load_analyzer(data_dir: Path, extra_resources: Path | None = None) -> Analyzer:
+    """Load and compile every engine data file under data_dir; DataError names a bad file."""
+    guide = load_guide(data_dir / "guide.toml")
+    principles = guide.principle_ids
+    normalizer = Normalizer(load_lexicon(data_dir / "lexicon.toml"))
+    rules = RuleBook(load_rules(data_dir / "rules", principles))
+    strengths = RuleBook(load_strengths(data_dir / "strengths.toml", principles))
+    safety = load_safety(data_dir / "safety.toml", extra_resources)
+    rewriter = load_rewriter(data_dir / "rewrites.toml")
+    return Analyzer(guide, normalizer, rules, strengths, safety, rewriter)

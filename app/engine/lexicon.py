@@ -1,0 +1,43 @@
+"""Word lists the normaliser uses: text-speak, words it must never "correct", typo targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.loader import DataError, Field, Table, read_toml
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    text_speak: dict[str, str]
+    ur_means_you_are: frozenset[str]
+    known: frozenset[str]
+    typo_targets: frozenset[str]
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Load data/lexicon.toml strictly."""
+    raw = Table(
+        path,
+        "lexicon",
+        {
+            "text_speak": Field(dict),
+            "ur_means_you_are": Field(list, item=str),
+            "known": Field(list, item=str),
+            "typo_targets": Field(list, item=str),
+        },
+    ).check(read_toml(path))
+    speak: dict[str, str] = {}
+    for key, value in raw["text_speak"].items():
+        if not isinstance(value, str) or not value:
+            raise DataError(path, f"text_speak.{key}", "expected a non-empty string")
+        speak[key.lower()] = value
+    targets = frozenset(w.lower() for w in raw["typo_targets"])
+    known = frozenset(w.lower() for w in raw["known"]) | targets
+    for word in targets:
+        if len(word) < 5:
+            raise DataError(
+                path, "typo_targets", f"{word!r} is shorter than 5 letters; too risky to correct to"
+            )
+    return Lexicon(speak, frozenset(w.lower() for w in raw["ur_means_you_are"]), known, targets)

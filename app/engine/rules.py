@@ -1,0 +1,196 @@
+"""Rules as data: load data/rules/*.toml (and strength cues) strictly, compile with RE2.
+
+A rule file holds [[rule]] tables:
+
+    id, category, severity, principle        what it is
+    pattern = '''RE2'''  or  phrases = [...]  what it matches (group `mark` = the span shown)
+    unless = ['''RE2''', ...]                 exceptions, tested on the sentence of the match
+    message, suggestion, alternatives         what the user reads
+    flagged = ["You [[never]] listen."]       examples that must be flagged, span marked
+    clean = ["I never want to lose you."]     examples that must stay clean
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.engine.patterns import PatternError, PatternSet, compile_pattern, phrases_to_pattern
+from app.engine.sentences import sentence_at
+from app.loader import DataError, Field, Table, read_toml, require_choice, require_unique
+
+CATEGORIES = (
+    "blame",
+    "criticism",
+    "contempt",
+    "absolute",
+    "pressure",
+    "dismissive",
+    "defensive",
+    "vague",
+    "stigma",
+)
+SEVERITIES = ("high", "medium", "low")
+
+_RULE_SCHEMA = {
+    "id": Field(str),
+    "category": Field(str),
+    "severity": Field(str),
+    "principle": Field(str),
+    "pattern": Field(str, required=False),
+    "phrases": Field(list, required=False, item=str),
+    "unless": Field(list, required=False, item=str),
+    "message": Field(str),
+    "suggestion": Field(str),
+    "alternatives": Field(list, required=False, item=str),
+    "flagged": Field(list, item=str),
+    "clean": Field(list, item=str),
+}
+_STRENGTH_SCHEMA = {
+    "id": Field(str),
+    "principle": Field(str),
+    "pattern": Field(str, required=False),
+    "phrases": Field(list, required=False, item=str),
+    "unless": Field(list, required=False, item=str),
+    "message": Field(str),
+    "flagged": Field(list, item=str),
+    "clean": Field(list, item=str),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One compiled rule (a finding rule, or a strength cue when category is empty)."""
+
+    id: str
+    category: str
+    severity: str
+    principle: str
+    source: str
+    message: str
+    suggestion: str
+    alternatives: tuple[str, ...]
+    flagged: tuple[str, ...]
+    clean: tuple[str, ...]
+    file: str
+    regex: Any
+    unless: tuple[Any, ...]
+    mark_group: int | None
+
+    def spans(self, text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Spans (in text) where this rule fires, after its exceptions."""
+        found: list[tuple[int, int]] = []
+        for match in self.regex.finditer(text):
+            if self.mark_group is not None and match.start(self.mark_group) >= 0:
+                start, end = match.start(self.mark_group), match.end(self.mark_group)
+            else:
+                start, end = match.start(), match.end()
+            if end <= start:
+                continue
+            if self.unless:
+                s_start, s_end = sentence_at(sentences, match.start())
+                sentence = text[s_start : max(s_end, match.end())]
+                if any(exception.search(sentence) for exception in self.unless):
+                    continue
+            found.append((start, end))
+        return found
+
+
+class RuleBook:
+    """A set of rules scanned together: one RE2::Set pass, then only the rules that hit."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = tuple(rules)
+        self.by_id = {rule.id: rule for rule in rules}
+        self._set = PatternSet([rule.source for rule in rules])
+
+    def matches(self, text: str, sentences: list[tuple[int, int]]) -> list[tuple[Rule, int, int]]:
+        """(rule, start, end) for every firing, in text order."""
+        hits: list[tuple[Rule, int, int]] = []
+        for index in self._set.matching(text):
+            rule = self.rules[index]
+            hits.extend((rule, start, end) for start, end in rule.spans(text, sentences))
+        hits.sort(key=lambda hit: (hit[1], -hit[2]))
+        return hits
+
+
+def _compile_rule(path: Path, where: str, raw: dict[str, Any], principles: set[str]) -> Rule:
+    has_pattern, has_phrases = "pattern" in raw, "phrases" in raw
+    if has_pattern == has_phrases:
+        raise DataError(path, where, "give exactly one of 'pattern' or 'phrases'")
+    source = raw["pattern"] if has_pattern else phrases_to_pattern(raw["phrases"])
+    key = f"{where}.{'pattern' if has_pattern else 'phrases'}"
+    try:
+        regex = compile_pattern(source)
+    except PatternError as exc:
+        raise DataError(path, key, f"not a valid RE2 pattern: {exc}") from exc
+    unless = []
+    for index, exception in enumerate(raw.get("unless", [])):
+        try:
+            unless.append(compile_pattern(exception))
+        except PatternError as exc:
+            raise DataError(path, f"{where}.unless[{index}]", f"not a valid RE2 pattern: {exc}") from exc
+    require_choice(path, f"{where}.principle", raw["principle"], principles)
+    if not raw["flagged"]:
+        raise DataError(path, f"{where}.flagged", "needs at least one example that must be flagged")
+    if not raw["clean"]:
+        raise DataError(path, f"{where}.clean", "needs at least one example that must stay clean")
+    for index, example in enumerate(raw["flagged"]):
+        if example.count("[[") != 1 or example.count("]]") != 1 or example.index("[[") > example.index("]]"):
+            raise DataError(path, f"{where}.flagged[{index}]", "mark the expected span once with [[...]]")
+    return Rule(
+        id=raw["id"],
+        category=raw.get("category", ""),
+        severity=raw.get("severity", ""),
+        principle=raw["principle"],
+        source=source,
+        message=raw["message"],
+        suggestion=raw.get("suggestion", ""),
+        alternatives=tuple(raw.get("alternatives", ())),
+        flagged=tuple(raw["flagged"]),
+        clean=tuple(raw["clean"]),
+        file=str(path),
+        regex=regex,
+        unless=tuple(unless),
+        mark_group=regex.groupindex.get("mark"),
+    )
+
+
+def load_rules(directory: Path, principles: set[str]) -> list[Rule]:
+    """Load every data/rules/*.toml file; each holds [[rule]] tables."""
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise DataError(directory, "", "no rule files found")
+    for path in files:
+        data = Table(path, "", {"rule": Field(list, item=dict)}).check(read_toml(path))
+        for index, raw in enumerate(data["rule"]):
+            where = f"rule[{index}]"
+            Table(path, where, _RULE_SCHEMA).check(raw)
+            require_unique(path, f"{where}.id", raw["id"], seen)
+            require_choice(path, f"{where}.category", raw["category"], CATEGORIES)
+            require_choice(path, f"{where}.severity", raw["severity"], SEVERITIES)
+            rules.append(_compile_rule(path, f"{where}", raw, principles))
+    return rules
+
+
+def load_strengths(path: Path, principles: set[str]) -> list[Rule]:
+    """Load data/strengths.toml: [[strength]] cues for what a line does well."""
+    data = Table(path, "", {"strength": Field(list, item=dict)}).check(read_toml(path))
+    cues: list[Rule] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(data["strength"]):
+        where = f"strength[{index}]"
+        Table(path, where, _STRENGTH_SCHEMA).check(raw)
+        require_unique(path, f"{where}.id", raw["id"], seen)
+        cues.append(_compile_rule(path, where, raw, principles))
+    return cues
+
+
+def strip_marks(example: str) -> tuple[str, int, int]:
+    """'You [[never]] listen' -> ('You never listen', 4, 9)."""
+    start = example.index("[[")
+    end = example.index("]]") - 2
+    return example.replace("[[", "", 1).replace("]]", "", 1), start, end
