@@ -71,10 +71,7 @@ def _stage_characters(text: str) -> tuple[str, list[int], list[int]] | None:
             piece = " " if _CONTROL.match(char) else char
         else:
             category = unicodedata.category(char)
-            if category == "Cs" or category == "Cc":
-                piece = " "
-            else:
-                piece = unicodedata.normalize("NFKC", char)
+            piece = " " if category in ("Cs", "Cc") else unicodedata.normalize("NFKC", char)
         if piece != char:
             changed = True
         for produced in piece:
