@@ -38,9 +38,11 @@ class Analyzer:
         self.rewriter = rewriter
 
     # -- the parts, usable on their own -------------------------------------------------
-    def findings(self, norm: Normalized, sentences: list[tuple[int, int]]) -> list[tuple[Rule, int, int]]:
+    def findings(
+        self, norm: Normalized, sentences: list[tuple[int, int]], candidates: list[int] | None = None
+    ) -> list[tuple[Rule, int, int]]:
         """Rule hits on the normalised text, overlaps resolved (the more severe one wins)."""
-        hits = self.rules.matches(norm.text, sentences)
+        hits = self.rules.matches(norm.text, sentences, candidates)
         hits.sort(key=lambda h: (-SEVERITY_RANK[h[0].severity], h[1]))
         kept: list[tuple[Rule, int, int]] = []
         for hit in hits:
@@ -58,10 +60,13 @@ class Analyzer:
         """The analysis object for text (API.md); raises InputError for empty or huge text."""
         check_text(text)
         norm = self.normalizer.normalize(text)
-        sentences = split_sentences(norm.text)
-        hits = self.findings(norm, sentences)
+        rule_ids = self.rules.candidates(norm.text)
+        cue_ids = self.strengths.candidates(norm.text)
+        # Sentences matter only where something matched; most everyday texts skip the split.
+        sentences = split_sentences(norm.text) if rule_ids or cue_ids else []
+        hits = self.findings(norm, sentences, rule_ids) if rule_ids else []
         findings = tuple(self._finding(norm, rule, start, end) for rule, start, end in hits)
-        strengths = self._strengths(norm, sentences, hits)
+        strengths = self._strengths(norm, sentences, hits, cue_ids) if cue_ids else ()
         principles = self._principles(findings, strengths)
         safety = self.safety.detect(norm.text)
         score = self._score(findings, strengths)
@@ -89,12 +94,16 @@ class Analyzer:
         )
 
     def _strengths(
-        self, norm: Normalized, sentences: list[tuple[int, int]], hits: list[tuple[Rule, int, int]]
+        self,
+        norm: Normalized,
+        sentences: list[tuple[int, int]],
+        hits: list[tuple[Rule, int, int]],
+        candidates: list[int] | None = None,
     ) -> tuple[Strength, ...]:
         out: list[Strength] = []
         seen: set[str] = set()
         flagged_sentences = [(s, e) for s, e in sentences if any(a < e and b > s for _, a, b in hits)]
-        for cue, start, end in self.strengths.matches(norm.text, sentences):
+        for cue, start, end in self.strengths.matches(norm.text, sentences, candidates):
             if cue.principle == "we-not-you" and any(s <= start < e for s, e in flagged_sentences):
                 continue  # "we" inside a blaming sentence is not a strength
             if cue.id in seen:

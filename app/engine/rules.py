@@ -105,10 +105,16 @@ class RuleBook:
         self.by_id = {rule.id: rule for rule in rules}
         self._set = PatternSet([rule.source for rule in rules])
 
-    def matches(self, text: str, sentences: list[tuple[int, int]]) -> list[tuple[Rule, int, int]]:
+    def candidates(self, text: str) -> list[int]:
+        """Indexes of the rules whose pattern occurs somewhere in text (one RE2::Set pass)."""
+        return self._set.matching(text)
+
+    def matches(
+        self, text: str, sentences: list[tuple[int, int]], candidates: list[int] | None = None
+    ) -> list[tuple[Rule, int, int]]:
         """(rule, start, end) for every firing, in text order."""
         hits: list[tuple[Rule, int, int]] = []
-        for index in self._set.matching(text):
+        for index in self._set.matching(text) if candidates is None else candidates:
             rule = self.rules[index]
             hits.extend((rule, start, end) for start, end in rule.spans(text, sentences))
         hits.sort(key=lambda hit: (hit[1], -hit[2]))

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 
-# A boundary: end punctuation followed by space, line breaks, or a run of emoji/pictographs.
-# Each alternative is a single quantified class, so matching stays linear.
+_EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d"
+# A boundary: a run of end punctuation before a space or the end, a line break, a run of
+# emoji, a spaced dash, or a semicolon. Runs are matched only from their first character
+# and possessively, so hostile input (5,000 "!") stays linear.
 _BOUNDARY = re.compile(
-    r"[.!?\u2026]+[\"')\]]*(?:\s+|$)"
-    r"|\n[\s]*"
-    r"|\s*[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+\s*"
-    r"|\s+-\s+"
-    r"|;\s*"
+    r"(?<![.!?\u2026])[.!?\u2026]++[\"')\]]*+(?=\s|$)"
+    r"|\n"
+    rf"|(?<![{_EMOJI}])[{_EMOJI}]++"
+    r"|(?<=\s)-(?=\s)"
+    r"|;"
 )
 
 

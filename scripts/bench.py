@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Benchmark the analysis engine: throughput, latency, memory, load time, hostile inputs.
+
+Prints figures; it is not a test. Usage: python scripts/bench.py [--messages N] [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.engine import MAX_CHARS, load_analyzer  # noqa: E402
+from app.engine.rules import strip_marks  # noqa: E402
+from app.paths import DATA_DIR  # noqa: E402
+
+OPENERS = ["", "Honestly, ", "Look, ", "Hey, ", "So ", "Babe, ", "Okay, "]
+SUBJECTS = ["you", "u", "we", "I", "my mom", "the kids", "our neighbours", "your brother"]
+VERBS = [
+    "never listen to me", "always leave the dishes", "forgot the trash again", "love going to the lake",
+    "need to talk about money", "spend hours on the phone", "made dinner tonight", "could try one session",
+    "feel lonely lately", "are overreacting", "keep working late", "think therapy is for crazy people",
+    "want us to be a good team", "had a long day", "left your socks everywhere", "are so lazy",
+]  # fmt: skip
+ENDINGS = [".", "!", "?", "", " 😡", " ❤️", "...", "!!"]
+
+
+def generate(count: int, seed: int) -> list[str]:
+    """Messages of 1 to 5 sentences stitched from everyday and harsh fragments."""
+    rng = random.Random(seed)
+    messages = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 5)):
+            sentence = f"{rng.choice(OPENERS)}{rng.choice(SUBJECTS)} {rng.choice(VERBS)}{rng.choice(ENDINGS)}"
+            parts.append(sentence[0].upper() + sentence[1:])
+        messages.append(" ".join(parts))
+    return messages
+
+
+def hostile_inputs(analyzer: object) -> dict[str, str]:
+    """5,000-character inputs built to stress every pattern."""
+    n = MAX_CHARS
+    cases = {
+        "one letter": "a" * n,
+        "you you": ("you " * n)[:n],
+        "punctuation": ("!?." * n)[:n],
+        "emoji": ("😡" * n)[:n],
+        "apostrophes": ("'" * n)[:n],
+        "spaces": "a" + " " * (n - 2) + "b",
+        "never always": ("you never always " * n)[:n],
+        "stretched": ("neverrrrrrr" * n)[:n],
+        "text speak": ("u r ur ure " * n)[:n],
+        "no punctuation words": ("i feel like you " * n)[:n],
+        "mixed unicode": ("\u200bé\u202eX\ufeff" * n)[:n],
+    }
+    rules = list(analyzer.rules.rules) + list(analyzer.strengths.rules)  # type: ignore[attr-defined]
+    for rule in rules:
+        for example in rule.flagged[:1]:
+            text, start, end = strip_marks(example)
+            near = text[:start] + text[end:]  # the example without its marked span
+            cases[f"near-miss {rule.id}"] = ((near + " ") * n)[:n]
+            cases[f"repeat {rule.id}"] = ((text + " ") * n)[:n]
+    for cue in analyzer.safety.cues:  # type: ignore[attr-defined]
+        example = cue.flagged[0]
+        cases[f"repeat safety {cue.id}"] = ((example + " ") * n)[:n]
+        cases[f"near-miss safety {cue.id}"] = ((example[: len(example) // 2] + " ") * n)[:n]
+    return cases
+
+
+def jsonl_process_rate(messages: list[str]) -> float:
+    """Messages per second for `weframe check --format jsonl -` as a whole process."""
+    payload = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(messages)).encode()
+    exe = ROOT / ".venv" / "bin" / "weframe"
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "app"]
+    started = time.perf_counter()
+    done = subprocess.run([*command, "check", "--format", "jsonl", "-"], input=payload, capture_output=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"jsonl run failed ({done.returncode}): {done.stderr.decode()[-300:]}")
+    return len(messages) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--messages", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    analyzer = load_analyzer(DATA_DIR)
+    load_ms = (time.perf_counter() - started) * 1000
+    messages = generate(max(args.messages, 5000), args.seed)
+
+    for text in messages[:500]:  # warm caches the way a running server would be
+        analyzer.analyze(text)
+    timings = []
+    flagged = 0
+    total_started = time.perf_counter()
+    for text in messages:
+        t0 = time.perf_counter()
+        result = analyzer.analyze(text)
+        json.dumps(result.to_dict())
+        timings.append(time.perf_counter() - t0)
+        flagged += bool(result.findings)
+    total = time.perf_counter() - total_started
+    timings.sort()
+
+    worst_name, worst = "", 0.0
+    for name, text in hostile_inputs(analyzer).items():
+        t0 = time.perf_counter()
+        analyzer.analyze(text)
+        elapsed = time.perf_counter() - t0
+        if elapsed > worst:
+            worst_name, worst = name, elapsed
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    jsonl_rate = jsonl_process_rate(messages[:10000])
+    rules = len(analyzer.rules.rules)
+    print(f"rules: {rules} findings rules, {len(analyzer.strengths.rules)} strength cues, "
+          f"{len(analyzer.safety.cues)} safety cues; loaded and compiled in {load_ms:.0f} ms")  # fmt: skip
+    print(f"messages: {len(messages)} (1-5 sentences, {flagged / len(messages):.0%} flagged)")
+    print(f"throughput (full analysis object + JSON, one core): {len(messages) / total:,.0f} messages/s")
+    p50, p99 = statistics.median(timings), timings[int(len(timings) * 0.99)]
+    print(
+        f"latency per message: p50 {p50 * 1e3:.3f} ms, p99 {p99 * 1e3:.3f} ms, max {timings[-1] * 1e3:.3f} ms"
+    )
+    print(f"worst hostile {MAX_CHARS}-char input: {worst * 1e3:.1f} ms ({worst_name})")
+    print(f"weframe check --format jsonl - (whole process, 10,000 lines): {jsonl_rate:,.0f} messages/s")
+    print(f"peak memory (max RSS): {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
