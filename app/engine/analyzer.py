@@ -148,9 +148,10 @@ def load_analyzer(data_dir: Path, extra_resources: Path | None = None) -> Analyz
     """Load and compile every engine data file under data_dir; DataError names a bad file."""
     guide = load_guide(data_dir / "guide.toml")
     principles = guide.principle_ids
-    normalizer = Normalizer(load_lexicon(data_dir / "lexicon.toml"))
-    rules = RuleBook(load_rules(data_dir / "rules", principles))
-    strengths = RuleBook(load_strengths(data_dir / "strengths.toml", principles))
+    lexicon = load_lexicon(data_dir / "lexicon.toml")
+    normalizer = Normalizer(lexicon)
+    rules = RuleBook(load_rules(data_dir / "rules", principles, lexicon.classes))
+    strengths = RuleBook(load_strengths(data_dir / "strengths.toml", principles, lexicon.classes))
     safety = load_safety(data_dir / "safety.toml", extra_resources)
     rewriter = load_rewriter(data_dir / "rewrites.toml")
     return Analyzer(guide, normalizer, rules, strengths, safety, rewriter)

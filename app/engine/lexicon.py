@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.engine.patterns import class_to_pattern
 from app.loader import DataError, Field, Table, read_toml
 
 
@@ -14,6 +16,7 @@ class Lexicon:
     ur_means_you_are: frozenset[str]
     known: frozenset[str]
     typo_targets: frozenset[str]
+    classes: dict[str, str] = field(default_factory=dict)  # name -> RE2 alternation, for {{name}}
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -26,6 +29,7 @@ def load_lexicon(path: Path) -> Lexicon:
             "ur_means_you_are": Field(list, item=str),
             "known": Field(list, item=str),
             "typo_targets": Field(list, item=str),
+            "classes": Field(dict, required=False),
         },
     ).check(read_toml(path))
     speak: dict[str, str] = {}
@@ -40,4 +44,16 @@ def load_lexicon(path: Path) -> Lexicon:
             raise DataError(
                 path, "typo_targets", f"{word!r} is shorter than 5 letters; too risky to correct to"
             )
-    return Lexicon(speak, frozenset(w.lower() for w in raw["ur_means_you_are"]), known, targets)
+    classes: dict[str, str] = {}
+    for name, words in raw.get("classes", {}).items():
+        if not re.fullmatch(r"[a-z_]+", name):
+            raise DataError(path, f"classes.{name}", "class names are lower-case letters and _")
+        if (
+            not isinstance(words, list)
+            or not all(isinstance(w, str) and w.strip() for w in words)
+            or not words
+        ):
+            raise DataError(path, f"classes.{name}", "expected a non-empty list of words or phrases")
+        classes[name] = class_to_pattern(words)
+    ur_means = frozenset(w.lower() for w in raw["ur_means_you_are"])
+    return Lexicon(speak, ur_means, known, targets, classes)

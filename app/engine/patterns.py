@@ -7,6 +7,8 @@ boundaries and flexible spacing.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 import re2
@@ -43,6 +45,28 @@ def phrases_to_pattern(phrases: list[str]) -> str:
     ordered = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
     body = "|".join(phrase_to_pattern(p) for p in ordered)
     return rf"\b(?P<mark>{body})\b"
+
+
+_CLASS_REF = re.compile(r"\{\{([a-z_]+)\}\}")
+
+
+def class_to_pattern(words: list[str] | tuple[str, ...]) -> str:
+    """A word class as one non-capturing alternation (longest first, same rules as phrases)."""
+    ordered = sorted({w.strip().lower() for w in words if w.strip()}, key=len, reverse=True)
+    return "(?:" + "|".join(phrase_to_pattern(w) for w in ordered) + ")"
+
+
+def expand_classes(pattern: str, classes: Mapping[str, str]) -> str:
+    """Replace every {{name}} in pattern by the word class of that name (see data/lexicon.toml)."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in classes:
+            known = ", ".join(sorted(classes)) or "none"
+            raise PatternError(f"unknown word class {{{{{name}}}}} (known: {known})")
+        return classes[name]
+
+    return _CLASS_REF.sub(replace, pattern)
 
 
 class PatternSet:

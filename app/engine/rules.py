@@ -5,6 +5,7 @@ A rule file holds [[rule]] tables:
     id, category, severity, principle        what it is
     pattern = '''RE2'''  or  phrases = [...]  what it matches (group `mark` = the span shown)
     unless = ['''RE2''', ...]                 exceptions, tested on the sentence of the match
+    {{name}} in a pattern or exception        a word class from data/lexicon.toml [classes]
     message, suggestion, alternatives         what the user reads
     flagged = ["You [[never]] listen."]       examples that must be flagged, span marked
     clean = ["I never want to lose you."]     examples that must stay clean
@@ -12,11 +13,18 @@ A rule file holds [[rule]] tables:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.engine.patterns import PatternError, PatternSet, compile_pattern, phrases_to_pattern
+from app.engine.patterns import (
+    PatternError,
+    PatternSet,
+    compile_pattern,
+    expand_classes,
+    phrases_to_pattern,
+)
 from app.engine.sentences import sentence_at
 from app.loader import DataError, Field, Table, read_toml, require_choice, require_unique
 
@@ -121,20 +129,25 @@ class RuleBook:
         return hits
 
 
-def _compile_rule(path: Path, where: str, raw: dict[str, Any], principles: set[str]) -> Rule:
+def _compile_rule(
+    path: Path, where: str, raw: dict[str, Any], principles: set[str], classes: Mapping[str, str]
+) -> Rule:
     has_pattern, has_phrases = "pattern" in raw, "phrases" in raw
     if has_pattern == has_phrases:
         raise DataError(path, where, "give exactly one of 'pattern' or 'phrases'")
-    source = raw["pattern"] if has_pattern else phrases_to_pattern(raw["phrases"])
     key = f"{where}.{'pattern' if has_pattern else 'phrases'}"
     try:
+        if has_pattern:
+            source = expand_classes(raw["pattern"], classes)
+        else:
+            source = phrases_to_pattern(raw["phrases"])
         regex = compile_pattern(source)
     except PatternError as exc:
         raise DataError(path, key, f"not a valid RE2 pattern: {exc}") from exc
     unless = []
     for index, exception in enumerate(raw.get("unless", [])):
         try:
-            unless.append(compile_pattern(exception))
+            unless.append(compile_pattern(expand_classes(exception, classes)))
         except PatternError as exc:
             raise DataError(path, f"{where}.unless[{index}]", f"not a valid RE2 pattern: {exc}") from exc
     require_choice(path, f"{where}.principle", raw["principle"], principles)
@@ -163,7 +176,7 @@ def _compile_rule(path: Path, where: str, raw: dict[str, Any], principles: set[s
     )
 
 
-def load_rules(directory: Path, principles: set[str]) -> list[Rule]:
+def load_rules(directory: Path, principles: set[str], classes: Mapping[str, str] | None = None) -> list[Rule]:
     """Load every data/rules/*.toml file; each holds [[rule]] tables."""
     rules: list[Rule] = []
     seen: set[str] = set()
@@ -178,11 +191,11 @@ def load_rules(directory: Path, principles: set[str]) -> list[Rule]:
             require_unique(path, f"{where}.id", raw["id"], seen)
             require_choice(path, f"{where}.category", raw["category"], CATEGORIES)
             require_choice(path, f"{where}.severity", raw["severity"], SEVERITIES)
-            rules.append(_compile_rule(path, f"{where}", raw, principles))
+            rules.append(_compile_rule(path, f"{where}", raw, principles, classes or {}))
     return rules
 
 
-def load_strengths(path: Path, principles: set[str]) -> list[Rule]:
+def load_strengths(path: Path, principles: set[str], classes: Mapping[str, str] | None = None) -> list[Rule]:
     """Load data/strengths.toml: [[strength]] cues for what a line does well."""
     data = Table(path, "", {"strength": Field(list, item=dict)}).check(read_toml(path))
     cues: list[Rule] = []
@@ -191,7 +204,7 @@ def load_strengths(path: Path, principles: set[str]) -> list[Rule]:
         where = f"strength[{index}]"
         Table(path, where, _STRENGTH_SCHEMA).check(raw)
         require_unique(path, f"{where}.id", raw["id"], seen)
-        cues.append(_compile_rule(path, where, raw, principles))
+        cues.append(_compile_rule(path, where, raw, principles, classes or {}))
     return cues
 
 
