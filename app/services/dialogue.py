@@ -1,0 +1,58 @@
+"""What the services need from the rehearsal engine (``app.dialogue``), as a structural type.
+
+``app.dialogue`` itself satisfies it; tests may pass a stand-in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+
+class ScenarioLike(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def persona(self) -> Any: ...
+
+
+class StartLike(Protocol):
+    @property
+    def state(self) -> dict[str, Any]: ...
+    @property
+    def opening(self) -> str: ...
+
+
+class TurnLike(Protocol):
+    @property
+    def state(self) -> dict[str, Any]: ...
+    @property
+    def reply(self) -> str | None: ...
+    @property
+    def coach(self) -> dict[str, Any]: ...
+
+
+class DialogueEngine(Protocol):
+    @property
+    def UnknownScenario(self) -> type[Exception]: ...
+    @property
+    def RehearsalOver(self) -> type[Exception]: ...
+
+    def list_scenarios(self) -> Sequence[ScenarioLike]: ...
+    def start_rehearsal(self, scenario_id: str, seed: int | None = None) -> StartLike: ...
+    def take_turn(self, state: dict[str, Any], text: str) -> TurnLike: ...
+    def public_state(self, state: dict[str, Any]) -> dict[str, Any]: ...
+    def build_report(self, state: dict[str, Any]) -> dict[str, Any] | None: ...
+
+
+def load_dialogue() -> DialogueEngine:
+    """The real rehearsal engine; its data is loaded here, so a bad file stops start-up."""
+    import app.dialogue as dialogue
+
+    engine: DialogueEngine = dialogue
+    engine.list_scenarios()
+    return engine

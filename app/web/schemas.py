@@ -1,0 +1,144 @@
+"""Request and response models of the JSON API (API.md); they also make the OpenAPI schema."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.engine import MAX_CHARS
+
+
+class TextIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    text: str = Field(
+        description=f"What the user typed; up to {MAX_CHARS:,} characters (longer answers 413, empty 422)."
+    )
+
+
+class RehearsalIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    scenario: str = Field(max_length=200, description="A scenario id from GET /api/scenarios.")
+    seed: int | None = Field(
+        default=None, ge=0, le=2**63 - 1, description="Makes the simulated spouse's choices repeatable."
+    )
+
+
+class FindingOut(BaseModel):
+    rule: str
+    category: Literal[
+        "blame", "criticism", "contempt", "absolute", "pressure", "dismissive", "defensive", "vague", "stigma"
+    ]
+    severity: Literal["high", "medium", "low"]
+    start: int
+    end: int
+    excerpt: str
+    principle: str
+    message: str
+    suggestion: str
+    alternatives: list[str]
+
+
+class StrengthOut(BaseModel):
+    principle: str
+    start: int
+    end: int
+    excerpt: str
+    message: str
+
+
+class PrincipleOut(BaseModel):
+    id: str
+    title: str
+    status: Literal["met", "missed", "not-applicable"]
+    note: str
+
+
+class ResourceOut(BaseModel):
+    name: str
+    contact: str
+
+
+class SafetyOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    level: Literal["urgent", "concern"]
+    message: str
+    resources: list[ResourceOut]
+
+
+class AnalysisOut(BaseModel):
+    text: str
+    tone: Literal["harsh", "mixed", "soft", "neutral"]
+    score: int = Field(ge=0, le=100)
+    findings: list[FindingOut]
+    strengths: list[StrengthOut]
+    principles: list[PrincipleOut]
+    rewrite: str | None
+    safety: SafetyOut | None
+
+
+class ScenarioOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    title: str
+    description: str
+    persona: Any = None
+
+
+class StateOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    turn: int
+    openness: int = Field(ge=0, le=100)
+    stage: str
+    outcome: Literal["agreed-to-try", "will-think-about-it", "refused", "paused-for-safety"] | None
+
+
+class MessageOut(BaseModel):
+    role: Literal["spouse", "user", "coach"]
+    text: str
+
+
+class CoachOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    analysis: AnalysisOut
+    moves: list[str]
+    notes: list[str]
+    rewrite: str | None
+
+
+class RehearsalCreatedOut(BaseModel):
+    id: str
+    token: str = Field(description="Send it back as X-Rehearsal-Token; it is shown only once.")
+    scenario: str
+    state: StateOut
+    messages: list[MessageOut]
+
+
+class TurnOut(BaseModel):
+    reply: MessageOut | None
+    coach: CoachOut
+    state: StateOut
+    report: dict[str, Any] | None = Field(default=None, description="Present once the outcome is set.")
+
+
+class RehearsalOut(BaseModel):
+    id: str
+    scenario: str
+    state: StateOut
+    messages: list[MessageOut]
+    report: dict[str, Any] | None
+    safety: SafetyOut | None = Field(default=None, description="The latest safety message of this rehearsal.")
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+
+
+class ErrorOut(BaseModel):
+    detail: str = Field(description="What went wrong, in plain words.")

@@ -1,0 +1,42 @@
+"""OpenAPI at /openapi.json lists every status each route can answer."""
+
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+EXPECTED = {
+    ("get", "/healthz"): {"200", "503"},
+    ("post", "/api/analyze"): {"200", "413", "422"},
+    ("get", "/api/scenarios"): {"200"},
+    ("post", "/api/rehearsals"): {"201", "413", "422"},
+    ("post", "/api/rehearsals/{rehearsal_id}/turns"): {"200", "404", "409", "413", "422"},
+    ("get", "/api/rehearsals/{rehearsal_id}"): {"200", "404"},
+    ("delete", "/api/rehearsals/{rehearsal_id}"): {"204", "404"},
+}
+
+
+def test_every_route_documents_its_statuses(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    found = {
+        (method, path): set(operation["responses"])
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+    }
+    for key, statuses in EXPECTED.items():
+        assert key in found, key
+        assert statuses <= found[key], (key, found[key])
+    assert set(found) == set(EXPECTED), "an undocumented route appeared"
+
+
+def test_docs_page_is_served_with_its_own_strict_policy(client: TestClient) -> None:
+    response = client.get("/docs")
+    assert response.status_code == 200
+    csp = response.headers["content-security-policy"]
+    assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert "sha256-" in csp and "object-src 'none'" in csp
+
+
+def test_docs_can_be_switched_off(client_factory: object) -> None:
+    client = client_factory(docs=False)  # type: ignore[operator]
+    assert client.get("/openapi.json").status_code == 404
+    assert client.get("/docs").status_code == 404
