@@ -73,8 +73,12 @@ class Analyzer:
         tone = _tone(findings, strengths)
         rewrite = None
         if findings and with_rewrite:
-            flagged = {i for i, (s, e) in enumerate(sentences) for _, a, b in hits if a < e and b > s}
-            rewrite = self.rewriter.rewrite(norm.text, sentences, flagged, self.is_clean)
+            flagged: dict[int, set[str]] = {}  # sentence index -> finding categories
+            for i, (s, e) in enumerate(sentences):
+                for rule, a, b in hits:
+                    if a < e and b > s:
+                        flagged.setdefault(i, set()).add(rule.category)
+            rewrite = self.rewriter.rewrite(norm, sentences, flagged, self.is_clean)
         return Analysis(text, tone, score, findings, strengths, principles, rewrite, safety)
 
     # -- helpers ------------------------------------------------------------------------
@@ -153,5 +157,5 @@ def load_analyzer(data_dir: Path, extra_resources: Path | None = None) -> Analyz
     rules = RuleBook(load_rules(data_dir / "rules", principles, lexicon.classes))
     strengths = RuleBook(load_strengths(data_dir / "strengths.toml", principles, lexicon.classes))
     safety = load_safety(data_dir / "safety.toml", extra_resources)
-    rewriter = load_rewriter(data_dir / "rewrites.toml")
+    rewriter = load_rewriter(data_dir / "rewrites.toml", data_dir / "rewrites")
     return Analyzer(guide, normalizer, rules, strengths, safety, rewriter)

@@ -1,81 +1,276 @@
 """Whole-text rewrites: from blaming "you" to "I feel ... when ..." and "could we ...".
 
-Sentences with findings are rewritten; the rest are kept. Each rewritten sentence is
-tried against the engine again, and a rewrite that would still be flagged is replaced by
-the topic's plain template, so what we offer never comes back flagged.
+Each sentence with findings is said again; the others are kept as the user wrote them.
+For a flagged sentence we try, best first:
+
+1. a transform of its own shape ("You never help with the dishes" -> "I'd really appreciate
+   some help with the dishes. ..."), see transforms.py;
+2. for a sentence that dismisses or defends, that stance's template ("I can see ...");
+3. its topic's template (chores, money, the kids, ...), or the message's topic;
+4. the template of its finding category; 5. the general fallback.
+
+Every candidate must come back clean from the engine (`is_clean`), and so must the whole
+message, or we fall back, so what we offer is never flagged itself. General templates are
+dropped when another sentence already says something specific, and no sentence is said
+twice, so the result reads as one message. Data: data/rewrites.toml, data/rewrites/.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.engine.patterns import PatternError, compile_pattern
-from app.loader import DataError, Field, Table, read_toml, require_unique
+from app.engine.normalize import Normalized
+from app.engine.patterns import PatternError, PatternSet, compile_pattern
+from app.engine.pronouns import load_wording
+from app.engine.rules import CATEGORIES
+from app.engine.transforms import TransformBook, load_transforms, tidy
+from app.loader import DataError, Field, Table, read_toml, require_choice, require_unique
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_TERMINAL = ".!?\u2026"
+_TEMPLATE_CACHE_LIMIT = 4096
 
 
 @dataclass(frozen=True)
 class Topic:
+    """What a sentence is about, and how to raise it well."""
+
     id: str
     regex: Any
     template: str
+    about: str
+    variants: dict[str, str] = field(default_factory=dict)  # finding category -> template
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One sentence of the answer: kept as written, or a rewrite and where it came from."""
+
+    kind: str  # kept | transform | stance | topic | category | fallback
+    text: str
+    gap: str = ""  # the original text between the previous sentence and this one
+    droppable: bool = False  # a general line, left out when another line says it better
 
 
 class Rewriter:
-    """Rewrites flagged sentences by topic templates (data/rewrites.toml)."""
+    """Rewrites flagged sentences (see module docstring); safe to share between threads."""
 
-    def __init__(self, topics: list[Topic], fallback: str) -> None:
+    def __init__(
+        self,
+        topics: list[Topic],
+        categories: dict[str, str],
+        category_order: list[str],
+        stance: list[str],
+        droppable: list[str],
+        fallback: str,
+        transforms: TransformBook,
+        fillers: Any = None,
+    ) -> None:
         self.topics = tuple(topics)
+        self.categories = categories
+        self.category_order = tuple(category_order)
+        self.stance = frozenset(stance)
+        self.droppable = frozenset(droppable)
         self.fallback = fallback
+        self.transforms = transforms
+        self.fillers = fillers
+        self._topic_set = PatternSet([topic.regex.pattern for topic in topics])
+        self._template_clean: dict[str, bool] = {}
+        self._owner: Callable[[str], bool] | None = None
 
-    def topic_of(self, sentence: str) -> Topic | None:
-        for topic in self.topics:
-            if topic.regex.search(sentence):
-                return topic
+    # -- one sentence -----------------------------------------------------------------------
+    def topic_of(self, text: str) -> Topic | None:
+        """The first topic (in data order) that text is about, or None."""
+        found = self._topic_set.matching(text)
+        return self.topics[found[0]] if found else None
+
+    def main_category(self, categories: Collection[str]) -> str | None:
+        for category in self.category_order:
+            if category in categories:
+                return category
         return None
 
-    def rewrite_sentence(self, sentence: str) -> str:
+    def rewrite_sentence(
+        self,
+        sentence: str,
+        categories: Collection[str],
+        is_clean: Callable[[str], bool],
+        context: str = "",
+    ) -> Piece:
+        """The best clean way to say sentence again; context is the whole message."""
         topic = self.topic_of(sentence)
-        return topic.template if topic is not None else self.fallback
+        for _, candidate in self.transforms.candidates(sentence, topic.id if topic else None):
+            if is_clean(candidate):
+                return Piece("transform", candidate)
+        main = self.main_category(categories)
+        message_topic = topic or (self.topic_of(context) if context else None)
+        if main in self.stance:
+            candidate = self._category_template(main, message_topic)
+            if self._template_is_clean(candidate, is_clean):
+                return Piece("stance", candidate)
+        general = main in self.droppable or main is None
+        if message_topic is not None:
+            candidate = message_topic.variants.get(main or "", message_topic.template)
+            if self._template_is_clean(candidate, is_clean):
+                return Piece("topic", candidate, droppable=topic is None and general)
+        if main is not None and main in self.categories:
+            candidate = self._category_template(main, message_topic)
+            if self._template_is_clean(candidate, is_clean):
+                return Piece("category", candidate, droppable=general)
+        return Piece("fallback", self.fallback, droppable=True)
 
+    def _category_template(self, category: str, topic: Topic | None) -> str:
+        template = self.categories.get(category, self.fallback)
+        return template.replace("{about}", topic.about if topic is not None else "this")
+
+    def _template_is_clean(self, text: str, is_clean: Callable[[str], bool]) -> bool:
+        """is_clean for our own templates (no user text), remembered per engine."""
+        if self._owner is None:
+            self._owner = is_clean
+        if is_clean != self._owner:
+            return is_clean(text)
+        known = self._template_clean.get(text)
+        if known is None:
+            known = is_clean(text)
+            if len(self._template_clean) < _TEMPLATE_CACHE_LIMIT:
+                self._template_clean[text] = known
+        return known
+
+    # -- the whole message ------------------------------------------------------------------
     def rewrite(
         self,
-        text: str,
+        norm: Normalized,
         sentences: list[tuple[int, int]],
-        flagged: set[int],
+        flagged: Mapping[int, Collection[str]],
         is_clean: Callable[[str], bool],
     ) -> str:
-        """The whole text with every sentence in `flagged` (indexes) rewritten."""
-        out: list[str] = []
-        used: set[str] = set()
+        """The whole text with every flagged sentence (index -> finding categories) rewritten."""
+        pieces: list[Piece] = []
+        previous_end = 0
         for index, (start, end) in enumerate(sentences):
-            sentence = text[start:end]
-            if index not in flagged:
-                out.append(sentence)
-                continue
-            candidate = self.rewrite_sentence(sentence)
-            if not is_clean(candidate):
-                candidate = self.fallback
-            if candidate in used:
-                continue
-            used.add(candidate)
-            out.append(candidate)
-        result = " ".join(part for part in out if part)
-        return result if is_clean(result) else self.fallback
+            o_start, o_end = norm.to_original(start, end)
+            gap = norm.original[previous_end:o_start] if pieces else ""
+            previous_end = o_end
+            if index in flagged:
+                piece = self.rewrite_sentence(norm.text[start:end], flagged[index], is_clean, norm.text)
+                pieces.append(Piece(piece.kind, piece.text, gap, piece.droppable))
+            else:
+                kept = norm.original[o_start:o_end]
+                filler = self.fillers is not None and self.fillers.search(kept) is not None
+                pieces.append(Piece("kept", kept, gap, droppable=filler))
+        if pieces and pieces[-1].kind == "kept":
+            pieces.append(Piece("kept", "", norm.original[previous_end:].rstrip()))
+        result = assemble(pieces)
+        if result and is_clean(result):
+            return result
+        rewritten = assemble([piece for piece in pieces if piece.kind != "kept"])
+        if rewritten and is_clean(rewritten):
+            return rewritten
+        return self.fallback
 
 
-def load_rewriter(path: Path) -> Rewriter:
-    data = Table(path, "", {"fallback": Field(str), "topic": Field(list, item=dict)}).check(read_toml(path))
-    topics, seen = [], set()
-    for index, raw in enumerate(data["topic"]):
-        where = f"topic[{index}]"
-        Table(path, where, {"id": Field(str), "pattern": Field(str), "template": Field(str)}).check(raw)
-        require_unique(path, f"{where}.id", raw["id"], seen)
-        try:
-            regex = compile_pattern(raw["pattern"])
-        except PatternError as exc:
-            raise DataError(path, f"{where}.pattern", f"not a valid RE2 pattern: {exc}") from exc
-        topics.append(Topic(raw["id"], regex, raw["template"]))
-    return Rewriter(topics, data["fallback"])
+def assemble(pieces: list[Piece]) -> str:
+    """Join pieces into one message: general lines dropped, no sentence twice, tidy joins."""
+    specific = any(piece.kind != "kept" and not piece.droppable for piece in pieces)
+    rewritten = any(piece.kind != "kept" for piece in pieces)
+    said: set[str] = set()
+    out: list[str] = []
+    previous: Piece | None = None
+    for piece in pieces:
+        text = piece.text
+        if piece.kind == "kept" and piece.droppable and rewritten:
+            continue
+        if piece.kind != "kept":
+            if piece.droppable and specific:
+                continue
+            fresh = [part for part in _SENTENCE_END.split(text) if part.lower() not in said]
+            said.update(part.lower() for part in fresh)
+            text = " ".join(fresh)
+            if not text:
+                continue
+        if previous is not None:
+            out.append(_join(previous, piece, out))
+        out.append(text)
+        previous = piece
+    return "".join(out).strip()
+
+
+def _join(previous: Piece, piece: Piece, out: list[str]) -> str:
+    """The text between two pieces: the writer's own gap between kept sentences."""
+    if previous.kind == "kept" and piece.kind == "kept":
+        return piece.gap
+    if "\n" in piece.gap:
+        return "\n"
+    if previous.kind == "kept" and out and out[-1] and out[-1][-1] not in _TERMINAL:
+        out[-1] = out[-1] + "."
+    return " "
+
+
+def load_rewriter(path: Path, folder: Path) -> Rewriter:
+    """Load data/rewrites.toml (topics, category templates) and data/rewrites/ strictly."""
+    schema = {
+        "fallback": Field(str),
+        "category_order": Field(list, item=str),
+        "stance": Field(list, item=str),
+        "droppable": Field(list, item=str),
+        "fillers": Field(str),
+        "category": Field(dict),
+        "topic": Field(list, item=dict),
+    }
+    data = Table(path, "", schema).check(read_toml(path))
+    for key in ("category_order", "stance", "droppable"):
+        for index, category in enumerate(data[key]):
+            require_choice(path, f"{key}[{index}]", category, CATEGORIES)
+    categories: dict[str, str] = {}
+    for category, template in data["category"].items():
+        require_choice(path, f"category.{category}", category, CATEGORIES)
+        if not isinstance(template, str) or not template.strip():
+            raise DataError(path, f"category.{category}", "expected a template string")
+        categories[category] = template
+    try:
+        fillers = compile_pattern(data["fillers"])
+    except PatternError as exc:
+        raise DataError(path, "fillers", f"not a valid RE2 pattern: {exc}") from exc
+    topics = [_topic(path, index, raw) for index, raw in enumerate(data["topic"])]
+    require_ids: set[str] = set()
+    for index, topic in enumerate(topics):
+        require_unique(path, f"topic[{index}].id", topic.id, require_ids)
+    wording = load_wording(folder / "words.toml")
+    transforms = load_transforms(folder / "transforms.toml", wording, require_ids)
+    return Rewriter(
+        topics,
+        categories,
+        data["category_order"],
+        data["stance"],
+        data["droppable"],
+        tidy(data["fallback"]),
+        transforms,
+        fillers,
+    )
+
+
+def _topic(path: Path, index: int, raw: Any) -> Topic:
+    where = f"topic[{index}]"
+    schema = {
+        "id": Field(str),
+        "pattern": Field(str),
+        "template": Field(str),
+        "about": Field(str),
+        "variants": Field(dict, required=False),
+    }
+    Table(path, where, schema).check(raw)
+    try:
+        regex = compile_pattern(raw["pattern"])
+    except PatternError as exc:
+        raise DataError(path, f"{where}.pattern", f"not a valid RE2 pattern: {exc}") from exc
+    variants: dict[str, str] = {}
+    for category, template in raw.get("variants", {}).items():
+        require_choice(path, f"{where}.variants.{category}", category, CATEGORIES)
+        if not isinstance(template, str) or not template.strip():
+            raise DataError(path, f"{where}.variants.{category}", "expected a template string")
+        variants[category] = template
+    return Topic(raw["id"], regex, raw["template"], raw["about"], variants)

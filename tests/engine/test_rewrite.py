@@ -1,0 +1,208 @@
+"""The rewriter: transform examples, clean templates, whole-message assembly, strict data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.engine import get_analyzer
+from app.engine.rewrite import Rewriter, load_rewriter
+from app.engine.sentences import split_sentences
+from app.engine.transforms import Transform
+from app.loader import DataError
+from app.paths import DATA_DIR
+
+_ANALYZER = get_analyzer()
+_REWRITER: Rewriter = _ANALYZER.rewriter
+_EXAMPLES = [(t, given, want) for t in _REWRITER.transforms.transforms for given, want in t.examples]
+
+
+def _clean(text: str) -> bool:
+    return _ANALYZER.analyze(text).findings == ()
+
+
+def _templates() -> list[str]:
+    out = [_REWRITER.fallback]
+    for topic in _REWRITER.topics:
+        out.append(topic.template)
+        out.extend(topic.variants.values())
+    abouts = ["this", *(topic.about for topic in _REWRITER.topics)]
+    for template in _REWRITER.categories.values():
+        out.extend(template.replace("{about}", about) for about in abouts)
+    return sorted(set(out))
+
+
+def _rewrite(text: str, flags: dict[int, set[str]] | None = None, is_clean: object = None) -> str:
+    norm = _ANALYZER.normalizer.normalize(text)
+    sentences = split_sentences(norm.text)
+    flagged = flags if flags is not None else {i: {"absolute"} for i in range(len(sentences))}
+    check = is_clean if callable(is_clean) else _ANALYZER.is_clean
+    return _REWRITER.rewrite(norm, sentences, flagged, check)
+
+
+# -- data: every transform example, every template ------------------------------------------
+@pytest.mark.parametrize("item", _EXAMPLES, ids=[f"{t.id}: {given}" for t, given, _ in _EXAMPLES])
+def test_transform_example(item: tuple[Transform, str, str]) -> None:
+    transform, given, want = item
+    topic = _REWRITER.topic_of(given)
+    found = _REWRITER.transforms.candidates(given, topic.id if topic else None)
+    assert found, f"no transform fits {given!r} ({transform.id})"
+    assert found[0][1] == want
+    assert _clean(want)
+
+
+@pytest.mark.parametrize("template", _templates())
+def test_every_template_is_clean(template: str) -> None:
+    assert _clean(template), template
+
+
+def test_every_topic_has_a_clear_template() -> None:
+    for topic in _REWRITER.topics:
+        for template in (topic.template, *topic.variants.values()):
+            assert template[0].isupper() and template[-1] in ".?", (topic.id, template)
+            assert not template.lower().startswith(("you ", "you're", "your ")), (topic.id, template)
+
+
+# -- one sentence ----------------------------------------------------------------------------
+def test_sentence_order_transform_then_topic_then_category_then_fallback() -> None:
+    never = _REWRITER.rewrite_sentence
+    assert never("You never help me with the dishes.", {"absolute"}, _clean).kind == "transform"
+    assert never("You never listen to me.", {"absolute"}, _clean).kind == "topic"
+    assert never("You're pathetic.", {"contempt"}, _clean).kind == "category"
+    assert never("Whatever you say.", set(), _clean).kind == "fallback"
+
+
+def test_dismissing_and_defending_keep_their_stance_over_the_topic() -> None:
+    piece = _REWRITER.rewrite_sentence("It's only the dishes, relax.", {"dismissive"}, _clean)
+    assert piece.kind == "stance"
+    assert piece.text.startswith("I can see the housework really matters to you")
+    piece = _REWRITER.rewrite_sentence("I did the dishes yesterday!", {"defensive"}, _clean)
+    assert piece.text.startswith("I see it a little differently")
+
+
+def test_a_sentence_without_a_topic_borrows_the_message_topic() -> None:
+    piece = _REWRITER.rewrite_sentence("You're hopeless.", {"contempt"}, _clean, "The bins are full.")
+    assert piece.kind == "topic" and "housework" in piece.text
+    assert piece.droppable
+
+
+def test_a_candidate_that_is_not_clean_is_passed_over() -> None:
+    sentence = "You never help me with the dishes."
+    piece = _REWRITER.rewrite_sentence(sentence, {"absolute"}, lambda t: "appreciate" not in t)
+    assert piece.kind == "topic"
+    assert _REWRITER.rewrite_sentence(sentence, {"absolute"}, lambda t: False).kind == "fallback"
+
+
+def test_filters_that_cannot_say_it_well_step_aside() -> None:
+    # "anything" is too vague to name; "yourself" cannot be reflected: topic templates instead.
+    piece = _REWRITER.rewrite_sentence("You never do anything around here.", {"absolute"}, _clean)
+    assert piece.kind == "topic"
+    piece = _REWRITER.rewrite_sentence("You never clean up after yourself.", {"absolute"}, _clean)
+    assert piece.kind == "topic"
+
+
+# -- the whole message -----------------------------------------------------------------------
+def test_kept_sentences_are_the_users_own_text() -> None:
+    text = "Hey luv \u2019sup. You never help me with the dishes."
+    out = _rewrite(text, {1: {"absolute"}})
+    assert out.startswith("Hey luv \u2019sup. I'd really appreciate")
+
+
+def test_unpunctuated_kept_sentence_gets_a_full_stop_before_a_rewrite() -> None:
+    out = _rewrite("so tired today; you never help me with the dishes", {1: {"absolute"}})
+    assert out.startswith("so tired today. I'd really appreciate some help with the dishes.")
+
+
+def test_kept_sentences_keep_their_spacing_and_trailing_emoji() -> None:
+    out = _rewrite("You never call me.\n\nLove you \u2764\ufe0f", {0: {"absolute"}})
+    assert out == "I'd love it if we could call each other more often.\nLove you \u2764\ufe0f"
+
+
+def test_no_sentence_is_said_twice() -> None:
+    out = _rewrite("You never listen to me. You NEVER listen! You don't listen to me at all.")
+    assert out.count("listen to each other") == 1
+
+
+def test_general_lines_give_way_to_specific_ones() -> None:
+    out = _rewrite("You're an idiot. You never take out the trash.", {0: {"contempt"}, 1: {"absolute"}})
+    assert out.startswith("I'd really appreciate some help taking out the trash.")
+    assert "frustrated" not in out
+
+
+def test_when_nothing_is_clean_the_fallback_is_offered() -> None:
+    assert _rewrite("You never help me with the dishes.", is_clean=lambda t: False) == _REWRITER.fallback
+
+
+def test_kept_sentence_that_makes_the_message_flagged_is_left_out() -> None:
+    def is_clean(text: str) -> bool:
+        return "grr" not in text
+
+    out = _rewrite("grr. You never call me.", {1: {"absolute"}}, is_clean)
+    assert out == "I'd love it if we could call each other more often."
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "You never help me with the dishes and you always leave your socks on the floor!!",
+        "ur always on ur phone. u never listen. ugh",
+        "I feel like you never listen and you always interrupt me.",
+        "You never, ever help. You never listen. You never call me. You always forget.",
+        "You always blame me 😡😡 you never say sorry",
+        "You never take me out anymore\nand you never say thank you",
+    ],
+)
+def test_analyzer_rewrites_are_never_flagged(draft: str) -> None:
+    analysis = _ANALYZER.analyze(draft)
+    if analysis.findings:
+        assert analysis.rewrite and _clean(analysis.rewrite)
+
+
+# -- strict data -----------------------------------------------------------------------------
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    shutil.copy(DATA_DIR / "rewrites.toml", tmp_path / "rewrites.toml")
+    shutil.copytree(DATA_DIR / "rewrites", tmp_path / "rewrites")
+    return tmp_path
+
+
+def _load(folder: Path) -> Rewriter:
+    return load_rewriter(folder / "rewrites.toml", folder / "rewrites")
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+_T = "rewrites/transforms.toml"
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "key"),
+    [
+        ("rewrites.toml", 'id = "therapy"', 'id = "therapy"\ncolour = "red"', "topic[0].colour"),
+        ("rewrites.toml", 'id = "phone"', 'id = "therapy"', "topic[2].id"),
+        ("rewrites.toml", "blame = ", "blaming = ", "category.blaming"),
+        ("rewrites.toml", 'stance = ["dismissive"', 'stance = ["dismissal"', "stance[0]"),
+        (_T, 'id = "mess"\n', 'id = "mess"\ntopics = ["gardening"]\n', "transform[6].topics"),
+        (_T, "{obj|np}. Could we figure", "{obj|fancy}. Could we figure", "transform[1].template"),
+        (_T, "{obj|np}. Could we figure", "{thing|np}. Could we figure", "transform[1].template"),
+        (_T, "^<<SUBJ>>\\s+help(?:ing)?", "^<<NOPE>>\\s+help(?:ing)?", "transform[0].pattern"),
+        (_T, "pattern = '''^<<SUBJ>>", "pattern = '''^(?=x)<<SUBJ>>", "transform[0].pattern"),
+        ("rewrites/words.toml", 'take = "taking"', "take = 3", "ing.take"),
+    ],
+)
+def test_bad_data_names_file_and_key(data_copy: Path, file: str, old: str, new: str, key: str) -> None:
+    _edit(data_copy / file, old, new)
+    with pytest.raises(DataError) as caught:
+        _load(data_copy)
+    assert caught.value.path.endswith(file)
+    assert caught.value.key.lstrip(".") == key
+
+
+def test_shipped_data_loads(data_copy: Path) -> None:
+    assert len(_load(data_copy).transforms.transforms) == len(_REWRITER.transforms.transforms)
