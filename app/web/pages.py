@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from app.engine import MAX_CHARS
@@ -80,3 +80,9 @@ def show_chat(request: Request) -> HTMLResponse:
         asset_version=asset_version(),
     )
     return templates.TemplateResponse(request, "chat.html", {"page": page})
+
+
+@router.get("/favicon.ico")
+def show_favicon() -> FileResponse:
+    """Browsers ask for it on every page, the JSON ones included; a 404 would only add noise."""
+    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")

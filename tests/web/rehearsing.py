@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from starlette.testclient import TestClient
+if TYPE_CHECKING:
+    from starlette.testclient import TestClient
 
 WARM_LINES = [
     "I love us, and I'd love for us to feel close again.",

@@ -126,6 +126,12 @@
     return button;
   }
 
+  function choiceList(choices) {
+    const list = el("ul", { class: "choices", "aria-label": "Ways to say it instead" });
+    for (const choice of choices) list.append(el("li", {}, el("span", { text: choice }), " ", useButton(choice)));
+    return list;
+  }
+
   function findingList(analysis) {
     const list = el("ul", { class: "findings", "aria-label": "What could land badly" });
     for (const finding of analysis.findings) {
@@ -141,9 +147,12 @@
       );
       const choices = [finding.suggestion].concat(finding.alternatives || []).filter(Boolean);
       if (choices.length) {
-        const options = el("ul", { class: "choices", "aria-label": "Ways to say it instead" });
-        for (const choice of choices) options.append(el("li", {}, el("span", { text: choice }), " ", useButton(choice)));
-        item.append(el("p", { class: "choices-title", text: "Try instead:" }), options);
+        item.append(el("p", { class: "choices-title", text: "Try instead:" }), choiceList(choices.slice(0, 2)));
+        if (choices.length > 2) {
+          item.append(el("details", { class: "more" },
+            el("summary", { text: "More ways to say it (" + (choices.length - 2) + ")" }),
+            choiceList(choices.slice(2))));
+        }
       }
       list.append(item);
     }
@@ -226,6 +235,13 @@
   }
 
   // ---- check and rewrite ------------------------------------------------------------------
+  function rewriteBlock(rewrite, title) {
+    return el("div", { class: "rewrite" },
+      el("p", { class: "section-title", text: title }),
+      el("p", { class: "rewrite-text", text: rewrite }),
+      el("div", { class: "rewrite-actions" }, copyButton(() => rewrite), useButton(rewrite)));
+  }
+
   function analysisEntry(analysis, withRewrite) {
     const entry = el("li", { class: "entry" });
     entry.append(
@@ -235,32 +251,32 @@
     );
     const card = el("div", { class: "card", "data-tone": analysis.tone },
       el("p", { class: "summary" }, summaryLine(analysis)));
-    if (analysis.findings.length) card.append(findingList(analysis));
+    if (withRewrite) {
+      if (analysis.rewrite) card.append(rewriteBlock(analysis.rewrite, "A gentler version"));
+      else if (!analysis.findings.length) {
+        card.append(el("p", { class: "note", text: "No rewrite needed: you can send it as it is." }));
+      }
+      if (analysis.findings.length) {
+        card.append(el("details", { class: "why" },
+          el("summary", { text: "Why these parts are marked" }), findingList(analysis)));
+      }
+    } else if (analysis.findings.length) {
+      card.append(findingList(analysis));
+    }
     const works = strengthList(analysis);
     if (works) card.append(works);
     const chips = principleChips(analysis);
     if (chips) card.append(chips);
-    if (withRewrite) {
-      if (analysis.rewrite) {
-        const rewrite = analysis.rewrite;
-        card.append(
-          el("div", { class: "rewrite" },
-            el("p", { class: "section-title", text: "A gentler version" }),
-            el("p", { class: "rewrite-text", text: rewrite }),
-            el("div", { class: "rewrite-actions" }, copyButton(() => rewrite), useButton(rewrite))),
-        );
-      } else if (!analysis.findings.length) {
-        card.append(el("p", { class: "note", text: "No rewrite needed: you can send it as it is." }));
-      }
-    }
     entry.append(card);
     return entry;
   }
 
   async function sendAnalysis(text, logId, withRewrite) {
     const analysis = await call("POST", "/api/analyze", { text });
-    $(logId).append(analysisEntry(analysis, withRewrite));
+    const entry = analysisEntry(analysis, withRewrite);
+    $(logId).append(entry);
     showSafety(analysis.safety);
+    if (!analysis.safety) entry.scrollIntoView({ block: "start" });
     return true;
   }
 
@@ -285,13 +301,7 @@
       parts.append(list);
     }
     for (const note of coach.notes || []) parts.append(el("p", { text: note }));
-    if (coach.rewrite) {
-      const rewrite = coach.rewrite;
-      parts.append(el("div", { class: "rewrite" },
-        el("p", { class: "section-title", text: "You could say" }),
-        el("p", { class: "rewrite-text", text: rewrite }),
-        el("div", { class: "rewrite-actions" }, copyButton(() => rewrite), useButton(rewrite))));
-    }
+    if (coach.rewrite) parts.append(rewriteBlock(coach.rewrite, "You could say"));
     return bubble("coach", parts);
   }
 
@@ -318,7 +328,7 @@
 
   const PRINCIPLE_STATUS = { met: "met", missed: "missed", mixed: "partly met", "not-shown": "not shown yet" };
 
-  function renderReport(report) {
+  function renderReport(report, outcome) {
     const box = $("report");
     box.replaceChildren();
     if (!report) {
@@ -327,6 +337,10 @@
     }
     box.append(el("h2", { id: "report-title", text: "How it went" }));
     if (report.summary) box.append(el("p", { class: "report-summary", text: String(report.summary) }));
+    if (outcome === "paused-for-safety") {
+      box.hidden = true; // no coaching on persuasion while safety comes first
+      return;
+    }
     if (report.concern && report.concern.summary) {
       box.append(el("p", { class: "note", text: String(report.concern.summary) }));
     }
@@ -386,7 +400,7 @@
     $("resume-link").href = link;
     history.replaceState(null, "", "/?r=" + encodeURIComponent(data.id));
     setState(data.state);
-    renderReport(data.report || null);
+    renderReport(data.report || null, data.state.outcome);
     if (data.safety) showSafety(data.safety);
   }
 
@@ -406,8 +420,10 @@
     if (data.reply) log.append(bubble("spouse", textBlock(data.reply.text)));
     log.append(coachBubble(data.coach || {}));
     setState(data.state);
+    if (data.report) renderReport(data.report, data.state.outcome);
     if (analysis && analysis.safety) showSafety(analysis.safety);
-    if (data.report) renderReport(data.report);
+    else if (data.report) $("report").scrollIntoView({ block: "start" });
+    else $("composer").scrollIntoView({ block: "end" });
     return true;
   }
 
@@ -428,7 +444,7 @@
     $("rehearsal").hidden = true;
     $("scenario-form").hidden = false;
     $("log-rehearse").replaceChildren();
-    renderReport(null);
+    renderReport(null, null);
     history.replaceState(null, "", "/");
     setComposerEnabled(false);
   }
@@ -445,6 +461,8 @@
   function setComposerEnabled(enabled) {
     $("text").disabled = !enabled;
     $("send").disabled = !enabled;
+    // in rehearse mode the box only shows while there is a conversation to continue
+    $("composer").hidden = mode === "rehearse" && !enabled;
   }
 
   function updateCount() {
