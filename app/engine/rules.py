@@ -3,7 +3,8 @@
 A rule file holds [[rule]] tables:
 
     id, category, severity, principle        what it is
-    pattern = '''RE2'''  or  phrases = [...]  what it matches (group `mark` = the span shown)
+    pattern = '''RE2'''  or  phrases = [...]  what it matches (group `mark`, or in another
+                                              alternative `mark2`, `mark3`... = the span shown)
     unless = ['''RE2''', ...]                 exceptions, tested on the sentence of the match
     {{name}} in a pattern or exception        a word class from data/lexicon.toml [classes]
     message, suggestion, alternatives         what the user reads
@@ -84,16 +85,17 @@ class Rule:
     file: str
     regex: Any
     unless: tuple[Any, ...]
-    mark_group: int | None
+    mark_groups: tuple[int, ...]
 
     def spans(self, text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Spans (in text) where this rule fires, after its exceptions."""
         found: list[tuple[int, int]] = []
         for match in self.regex.finditer(text):
-            if self.mark_group is not None and match.start(self.mark_group) >= 0:
-                start, end = match.start(self.mark_group), match.end(self.mark_group)
-            else:
-                start, end = match.start(), match.end()
+            start, end = match.start(), match.end()
+            for group in self.mark_groups:
+                if match.start(group) >= 0:
+                    start, end = match.start(group), match.end(group)
+                    break
             if end <= start:
                 continue
             if self.unless:
@@ -172,8 +174,15 @@ def _compile_rule(
         file=str(path),
         regex=regex,
         unless=tuple(unless),
-        mark_group=regex.groupindex.get("mark"),
+        mark_groups=_mark_groups(regex.groupindex),
     )
+
+
+def _mark_groups(groupindex: Mapping[str, int]) -> tuple[int, ...]:
+    """Indexes of the groups named mark, mark2, mark3... in that order."""
+    names = [name for name in groupindex if name == "mark" or (name[:4] == "mark" and name[4:].isdigit())]
+    names.sort(key=lambda name: int(name[4:] or 1))
+    return tuple(groupindex[name] for name in names)
 
 
 def load_rules(directory: Path, principles: set[str], classes: Mapping[str, str] | None = None) -> list[Rule]:
