@@ -157,8 +157,14 @@ def load_wording(path: Path) -> Wording:
     for key in reflect:
         if not 1 <= len(key) <= 3:
             raise DataError(path, f"reflect.{' '.join(key)}", "a reflected phrase has one to three words")
+    words = {name: frozenset(word.lower() for word in data[name]) for name in lists}
     return Wording(
         ing={key.lower(): value for key, value in data["ing"].items()},
         reflect=reflect,
-        **{name: frozenset(word.lower() for word in data[name]) for name in lists},  # type: ignore[arg-type]
+        refuse=words["refuse"],
+        vague=words["vague"],
+        shared=words["shared"],
+        personal=words["personal"],
+        plural=words["plural"],
+        singular=words["singular"],
     )

@@ -33,6 +33,8 @@ from app.loader import DataError, Field, Table, read_toml, require_choice, requi
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _TERMINAL = ".!?\u2026"
 _TEMPLATE_CACHE_LIMIT = 4096
+_FILLER_MAX = 40  # fillers are short; longer kept sentences skip the check
+_TEMPLATE_KINDS = frozenset({"stance", "topic", "category", "fallback"})  # our words only
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class Rewriter:
         droppable: list[str],
         fallback: str,
         transforms: TransformBook,
-        fillers: Any = None,
+        fillers: list[str],
     ) -> None:
         self.topics = tuple(topics)
         self.categories = categories
@@ -77,7 +79,7 @@ class Rewriter:
         self.droppable = frozenset(droppable)
         self.fallback = fallback
         self.transforms = transforms
-        self.fillers = fillers
+        self.fillers = frozenset(_filler_key(filler) for filler in fillers)
         self._topic_set = PatternSet([topic.regex.pattern for topic in topics])
         self._template_clean: dict[str, bool] = {}
         self._owner: Callable[[str], bool] | None = None
@@ -102,9 +104,20 @@ class Rewriter:
         context: str = "",
     ) -> Piece:
         """The best clean way to say sentence again; context is the whole message."""
+        return self._rewrite_sentence(sentence, categories, is_clean, is_clean, context)
+
+    def _rewrite_sentence(
+        self,
+        sentence: str,
+        categories: Collection[str],
+        check: Callable[[str], bool],
+        is_clean: Callable[[str], bool],
+        context: str,
+    ) -> Piece:
+        """rewrite_sentence, with `check` for texts holding user words and is_clean for ours."""
         topic = self.topic_of(sentence)
         for _, candidate in self.transforms.candidates(sentence, topic.id if topic else None):
-            if is_clean(candidate):
+            if check(candidate):
                 return Piece("transform", candidate)
         main = self.main_category(categories)
         message_topic = topic or (self.topic_of(context) if context else None)
@@ -149,6 +162,35 @@ class Rewriter:
         is_clean: Callable[[str], bool],
     ) -> str:
         """The whole text with every flagged sentence (index -> finding categories) rewritten."""
+        checked: dict[str, bool] = {}
+
+        def check(text: str) -> bool:  # each distinct text goes to the engine once per call
+            if text not in checked:
+                checked[text] = is_clean(text)
+            return checked[text]
+
+        # Optimistic first: transforms nearly always come back clean, so one check of the
+        # whole message usually settles it; only when it fails is each candidate vetted.
+        for vet in (_trust, check):
+            pieces = self._pieces(norm, sentences, flagged, vet, is_clean)
+            result = assemble(pieces)
+            ours = all(piece.kind in _TEMPLATE_KINDS or not piece.text for piece in pieces)
+            if result and (self._template_is_clean(result, is_clean) if ours else check(result)):
+                return result
+        rewritten = assemble([piece for piece in pieces if piece.kind != "kept"])
+        if rewritten and check(rewritten):
+            return rewritten
+        return self.fallback
+
+    def _pieces(
+        self,
+        norm: Normalized,
+        sentences: list[tuple[int, int]],
+        flagged: Mapping[int, Collection[str]],
+        check: Callable[[str], bool],
+        is_clean: Callable[[str], bool],
+    ) -> list[Piece]:
+        """Each sentence kept (with the writer's gap before it) or rewritten."""
         pieces: list[Piece] = []
         previous_end = 0
         for index, (start, end) in enumerate(sentences):
@@ -156,21 +198,24 @@ class Rewriter:
             gap = norm.original[previous_end:o_start] if pieces else ""
             previous_end = o_end
             if index in flagged:
-                piece = self.rewrite_sentence(norm.text[start:end], flagged[index], is_clean, norm.text)
+                sentence = norm.text[start:end]
+                piece = self._rewrite_sentence(sentence, flagged[index], check, is_clean, norm.text)
                 pieces.append(Piece(piece.kind, piece.text, gap, piece.droppable))
             else:
                 kept = norm.original[o_start:o_end]
-                filler = self.fillers is not None and self.fillers.search(kept) is not None
+                filler = len(kept) <= _FILLER_MAX and _filler_key(kept) in self.fillers
                 pieces.append(Piece("kept", kept, gap, droppable=filler))
         if pieces and pieces[-1].kind == "kept":
             pieces.append(Piece("kept", "", norm.original[previous_end:].rstrip()))
-        result = assemble(pieces)
-        if result and is_clean(result):
-            return result
-        rewritten = assemble([piece for piece in pieces if piece.kind != "kept"])
-        if rewritten and is_clean(rewritten):
-            return rewritten
-        return self.fallback
+        return pieces
+
+
+def _trust(text: str) -> bool:
+    return True
+
+
+def _filler_key(text: str) -> str:
+    return " ".join(text.lower().strip(" .!?\u2026").split())
 
 
 def assemble(pieces: list[Piece]) -> str:
@@ -217,7 +262,7 @@ def load_rewriter(path: Path, folder: Path) -> Rewriter:
         "category_order": Field(list, item=str),
         "stance": Field(list, item=str),
         "droppable": Field(list, item=str),
-        "fillers": Field(str),
+        "fillers": Field(list, item=str),
         "category": Field(dict),
         "topic": Field(list, item=dict),
     }
@@ -231,10 +276,6 @@ def load_rewriter(path: Path, folder: Path) -> Rewriter:
         if not isinstance(template, str) or not template.strip():
             raise DataError(path, f"category.{category}", "expected a template string")
         categories[category] = template
-    try:
-        fillers = compile_pattern(data["fillers"])
-    except PatternError as exc:
-        raise DataError(path, "fillers", f"not a valid RE2 pattern: {exc}") from exc
     topics = [_topic(path, index, raw) for index, raw in enumerate(data["topic"])]
     require_ids: set[str] = set()
     for index, topic in enumerate(topics):
@@ -249,7 +290,7 @@ def load_rewriter(path: Path, folder: Path) -> Rewriter:
         data["droppable"],
         tidy(data["fallback"]),
         transforms,
-        fillers,
+        data["fillers"],
     )
 
 

@@ -3,7 +3,7 @@
 data/rewrites/transforms.toml holds, in the order they are tried:
 
     [macros]      NAME = '''RE2 fragment'''; a pattern writes <<NAME>> to include one
-    openers       a pattern for words stripped from the front before matching ("Honestly, ")
+    openers       phrases stripped from the front before matching ("Honestly, ", "I feel like")
     [[transform]]
     id, pattern   an anchored RE2 pattern with named groups: (?P<obj>...)
     topics        optional: only when the sentence's topic is one of these
@@ -28,6 +28,7 @@ from app.loader import DataError, Field, Table, read_toml, require_unique
 _MACRO = re.compile(r"<<([A-Z_]+)>>")
 _SLOT = re.compile(r"\{([a-z_]+)((?:\|[a-z]+)*)\}")
 _SPACES = re.compile(r"\s+")
+_LONE_I = re.compile(r"\bi\b")
 _KEEP_AT_END = frozenset(".!?\"')]")
 _SPACE_BEFORE_MARK = re.compile(r"\s+([.,!?])")
 _SCHEMA = {
@@ -81,9 +82,11 @@ class Transform:
 class TransformBook:
     """Transforms in file order, with one RE2 set pass to skip those that cannot match."""
 
-    def __init__(self, transforms: list[Transform], openers: Any, wording: Wording) -> None:
+    def __init__(self, transforms: list[Transform], openers: list[str], wording: Wording) -> None:
         self.transforms = tuple(transforms)
-        self.openers = openers
+        self.openers: dict[str, list[str]] = {}  # first word -> opener phrases, longest first
+        for phrase in sorted({" ".join(p.lower().split()) for p in openers}, key=len, reverse=True):
+            self.openers.setdefault(phrase.split()[0], []).append(phrase)
         self.wording = wording
         self._set = PatternSet([t.source for t in transforms])
 
@@ -94,11 +97,25 @@ class TransformBook:
         while end and not (text[end - 1].isalnum() or text[end - 1] in _KEEP_AT_END):
             end -= 1
         text = text[:end]
-        letters = [c for c in text if c.isalpha()]
-        if letters and all(c.isupper() for c in letters) and len(letters) > 3:
-            text = re.sub(r"\bi\b", "I", text.lower())
-        stripped = self.openers.sub("", text, count=1) if self.openers is not None else text
-        return stripped or text
+        if text.isupper() and len(text) > 3:
+            text = _LONE_I.sub("I", text.lower())
+        return self._strip_openers(text)
+
+    def _strip_openers(self, text: str) -> str:
+        """text without the opener phrases it starts with ("Honestly, ugh, you ..." -> "you ...")."""
+        while text:
+            lower = text.lower()
+            first = lower.split(None, 1)[0].rstrip(",.!:")
+            for phrase in self.openers.get(first, ()):
+                after = lower[len(phrase) : len(phrase) + 1]
+                if lower.startswith(phrase) and after in ("", " ", ",", ".", "!", ":"):
+                    rest = text[len(phrase) :].lstrip(" ,.!:")
+                    if rest:
+                        text = rest
+                        break
+            else:
+                return text
+        return text
 
     def candidates(self, sentence: str, topic: str | None) -> list[tuple[str, str]]:
         """(transform id, rewrite) for every transform that fits, best first."""
@@ -153,7 +170,7 @@ def _slots(path: Path, where: str, template: str, groups: set[str]) -> tuple[Slo
 
 def load_transforms(path: Path, wording: Wording, topics: set[str]) -> TransformBook:
     """Load data/rewrites/transforms.toml strictly; topics are the known topic ids."""
-    schema = {"macros": Field(dict), "openers": Field(str), "transform": Field(list, item=dict)}
+    schema = {"macros": Field(dict), "openers": Field(list, item=str), "transform": Field(list, item=dict)}
     data = Table(path, "", schema).check(read_toml(path))
     macros: dict[str, str] = {}
     for name, fragment in data["macros"].items():
@@ -161,7 +178,6 @@ def load_transforms(path: Path, wording: Wording, topics: set[str]) -> Transform
             raise DataError(path, f"macros.{name}", "a macro is an UPPER_CASE name with a string pattern")
         macros[name] = _expand(path, f"macros.{name}", fragment, macros)
         _compile(path, f"macros.{name}", macros[name])
-    openers = _compile(path, "openers", _expand(path, "openers", data["openers"], macros))
     transforms: list[Transform] = []
     seen: set[str] = set()
     for index, raw in enumerate(data["transform"]):
@@ -191,4 +207,4 @@ def load_transforms(path: Path, wording: Wording, topics: set[str]) -> Transform
             tuple(examples),
         )
         transforms.append(transform)
-    return TransformBook(transforms, openers, wording)
+    return TransformBook(transforms, data["openers"], wording)
