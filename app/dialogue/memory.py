@@ -76,6 +76,8 @@ _OBJECT_AFTER = frozenset(
         "give", "gave", "show", "showed", "call", "called",
     )
 )  # fmt: skip
+# "in denial", "out of line", "over the top" describe a state: "said I'm in denial".
+_STATES = frozenset({"in", "out", "over", "on", "at", "off", "not"})
 _NOT_LABELS = frozenset({"always", "never", "so", "just", "being"})
 _WORD = re.compile(r"[A-Za-z']+|[^A-Za-z'\s]+")
 
@@ -121,11 +123,14 @@ def recall_phrase(text: str, start: int, end: int) -> str:
     clause = _LEAD.sub("", clause_around(text, start, end)).strip()
     called = _CALLED.match(clause)
     if called and len(called.group("what").split()) <= 3:
-        return f"called me {called.group('what').lower()}"
+        what = called.group("what").lower()
+        if what.split()[0] in _STATES:
+            return f"said I'm {what}"
+        return f"called me {what}"
     label = " ".join(text[start:end].split()).lower()
     labelled = re.search(rf"\byou(?:'re| are)\b.*\b{re.escape(label)}\b", clause, re.I)
     if labelled and 0 < len(label.split()) <= 2 and label not in _NOT_LABELS and not label.startswith("you"):
-        return f"called me {label}"
+        return f"said I'm {label}" if label.split()[0] in _STATES else f"called me {label}"
     words = clause.split()
     if words and words[0].lower() in _IMPERATIVE and len(words) <= MAX_WORDS:
         if words[0].lower() == "don't":

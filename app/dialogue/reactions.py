@@ -9,11 +9,13 @@ from __future__ import annotations
 REACTIONS = (
     "guarded",  # nothing moved, and the spouse is still wary
     "unsure",  # nothing moved, but the spouse is listening now
-    "warming",  # team talk or a loving reason
+    "included",  # only team talk ("we", "us"): the spouse is listening
+    "warming",  # a loving reason
     "understood",  # the worry was acknowledged
     "eased",  # the spouse's particular concern was answered
     "soothed",  # an apology after an earlier hurt
-    "too-soon",  # one session was offered before the spouse was ready
+    "too-soon",  # one session was offered before the worry was answered
+    "nearly",  # one session was offered after it, but the spouse is not there yet
     "relieved",  # given space and time
     "hurt",  # blamed, criticised, mocked
     "pushed",  # pressured, given an ultimatum
@@ -32,7 +34,7 @@ MOVE_REACTION = {
     "address-concern": "eased",
     "acknowledge-concerns": "understood",
     "explain-why": "warming",
-    "we-framing": "warming",
+    "we-framing": "included",
     "suggest-trial": "too-soon",
     "give-space": "relieved",
     "blame": "hurt",
@@ -48,11 +50,13 @@ MOVE_REACTION = {
 FALLBACKS = {
     "guarded": ("unsure",),
     "unsure": ("guarded",),
+    "included": ("unsure", "guarded"),
     "warming": ("understood", "unsure"),
     "understood": ("warming", "unsure"),
     "eased": ("warming", "unsure"),
     "soothed": ("understood", "warming"),
     "too-soon": ("unsure", "guarded"),
+    "nearly": ("unsure", "warming"),
     "relieved": ("warming", "unsure"),
     "hurt": ("brushed-off", "guarded"),
     "pushed": ("hurt", "guarded"),

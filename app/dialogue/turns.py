@@ -26,7 +26,8 @@ from app.engine import Analysis, Analyzer
 SEVERITY_FACTOR = {"high": 1.25, "medium": 1.0, "low": 0.6}
 # Categories the spouse remembers and may bring back later.
 REMEMBERED = frozenset({"blame", "criticism", "contempt", "absolute", "dismissive", "stigma", "pressure"})
-RECALL_CHANCE = 0.35
+RECALL_CHANCE = 0.35  # a kind line brings an older hurt back this often
+RECENT_TURNS = 2  # a hurt this fresh always comes back when the user turns kind without apologising
 
 
 @dataclass(frozen=True)
@@ -110,13 +111,21 @@ def _reaction(
     if soothed:
         return "soothed", None
     earlier = [h for h in state["hurts"] if h["turn"] < state["turn"] and not h["recalled"]]
-    wary = bool(gains) and state["openness"] < scenario.meter.think_at
-    if earlier and (losses or (wary and rng.random() < RECALL_CHANCE)):
+    if earlier and losses:
         return "reminded", earlier[0]
+    if earlier and state["openness"] < scenario.meter.think_at:
+        # A fresh hurt comes back when the user moves on without an apology; older ones sometimes.
+        if state["turn"] - earlier[-1]["turn"] <= RECENT_TURNS:
+            return "reminded", earlier[-1]
+        if gains and rng.random() < RECALL_CHANCE:
+            return "reminded", earlier[0]
     if losses:
         return MOVE_REACTION[min(losses, key=lambda m: losses[m])], None
     if gains:
-        return MOVE_REACTION[max(gains, key=lambda m: gains[m])], None
+        strongest = max(gains, key=lambda m: gains[m])
+        if strongest == "suggest-trial" and state["concern_addressed"]:
+            return "nearly", None
+        return MOVE_REACTION[strongest], None
     return ("unsure" if state["openness"] >= scenario.meter.listening_at else "guarded"), None
 
 
@@ -157,6 +166,10 @@ def play_turn(
     soothed = moves.apology and unrepaired_hurts(new) > 0
     if soothed:
         new["repaired"] += 1
+        for hurt in reversed(new["hurts"]):
+            if not hurt["recalled"]:
+                hurt["recalled"] = True  # forgiven: not brought back again
+                break
     for hit in moves.positives:
         new["moves"][hit.move] = new["moves"].get(hit.move, 0) + 1
     new["concern_addressed"] = new["concern_addressed"] or moves.has("address-concern")
