@@ -42,6 +42,11 @@ TOO_LARGE = _error("Text over 5,000 characters, or a request body over the size 
 INVALID = _error("Empty text, a malformed JSON body, or a field of the wrong type.")
 NOT_FOUND = _error("No such rehearsal, or a missing or wrong token (the same answer for all).")
 CONFLICT = _error("The rehearsal is over, or another turn was written first.")
+_OWNED = {"rehearsal_id": "$response.body#/id", "header.X-Rehearsal-Token": "$response.body#/token"}
+REHEARSAL_LINKS = {
+    name: {"operationId": name, "parameters": _OWNED}
+    for name in ("post_turn", "read_rehearsal", "delete_rehearsal")
+}
 
 
 def get_analyzer(request: Request) -> Analyzer:
@@ -79,6 +84,7 @@ TokenDep = Annotated[str | None, Depends(get_token)]
 
 @router.get(
     "/healthz",
+    operation_id="read_health",
     response_model=HealthOut,
     responses={503: _error("The database does not answer.")},
     tags=["health"],
@@ -94,6 +100,7 @@ def read_health(rehearsals: RehearsalsDep) -> Any:
 
 @router.post(
     "/api/analyze",
+    operation_id="analyze",
     response_model=AnalysisOut,
     responses={413: TOO_LARGE, 422: INVALID},
     tags=["analysis"],
@@ -103,7 +110,9 @@ def analyze(body: TextIn, analyzer: AnalyzerDep) -> Any:
     return JSONResponse(analyze_text(analyzer, body.text))
 
 
-@router.get("/api/scenarios", response_model=list[ScenarioOut], tags=["rehearsals"])
+@router.get(
+    "/api/scenarios", operation_id="list_scenarios", response_model=list[ScenarioOut], tags=["rehearsals"]
+)
 def list_scenarios(rehearsals: RehearsalsDep) -> Any:
     """The rehearsal scenarios: one per reason a spouse may resist therapy."""
     return JSONResponse(scenario_list(rehearsals.dialogue))
@@ -111,9 +120,14 @@ def list_scenarios(rehearsals: RehearsalsDep) -> Any:
 
 @router.post(
     "/api/rehearsals",
+    operation_id="create_rehearsal",
     status_code=201,
     response_model=RehearsalCreatedOut,
-    responses={413: TOO_LARGE, 422: _error("Unknown scenario, or a malformed body.")},
+    responses={
+        201: {"links": REHEARSAL_LINKS},
+        413: TOO_LARGE,
+        422: _error("Unknown scenario, or a malformed body."),
+    },
     tags=["rehearsals"],
 )
 def create_rehearsal(
@@ -145,6 +159,7 @@ def create_rehearsal(
 
 @router.post(
     "/api/rehearsals/{rehearsal_id}/turns",
+    operation_id="post_turn",
     response_model=TurnOut,
     responses={404: NOT_FOUND, 409: CONFLICT, 413: TOO_LARGE, 422: INVALID},
     tags=["rehearsals"],
@@ -159,6 +174,7 @@ def post_turn(rehearsal_id: str, body: TextIn, rehearsals: RehearsalsDep, token:
 
 @router.get(
     "/api/rehearsals/{rehearsal_id}",
+    operation_id="read_rehearsal",
     response_model=RehearsalOut,
     responses={404: NOT_FOUND},
     tags=["rehearsals"],
@@ -180,6 +196,7 @@ def read_rehearsal(rehearsal_id: str, rehearsals: RehearsalsDep, token: TokenDep
 
 @router.delete(
     "/api/rehearsals/{rehearsal_id}",
+    operation_id="delete_rehearsal",
     status_code=204,
     response_class=Response,
     responses={404: NOT_FOUND},

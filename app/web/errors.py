@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.services.errors import ServiceError
@@ -39,14 +40,28 @@ async def _service_error(_request: Request, exc: Exception) -> Response:
     return error_response(exc.status, exc.message)
 
 
-async def _http_error(_request: Request, exc: Exception) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 400 and exc.detail == _PARSE_ERROR:
         return error_response(422, "The request body could not be read as JSON.")
     detail = exc.detail if isinstance(exc.detail, str) else "The request could not be served."
+    headers = dict(exc.headers or {})
     if exc.status_code == 404 and detail == "Not Found":
         detail = "There is nothing at this address."
-    return error_response(exc.status_code, detail, dict(exc.headers or {}))
+    if exc.status_code == 405:
+        detail = "This address does not answer that method."
+        headers["Allow"] = allowed_methods(request)
+    return error_response(exc.status_code, detail, headers)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route answers at this path (Starlette's Allow names only the first route)."""
+    path = request.url.path
+    methods: set[str] = set()
+    for route in getattr(request.app.state, "method_routes", []):
+        if isinstance(route, Route) and route.path_regex.match(path):
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
 
 
 async def _validation_error(_request: Request, exc: Exception) -> Response:

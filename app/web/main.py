@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -89,9 +90,11 @@ def create_app(
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.state.method_routes = [*api.router.routes, *pages.router.routes]  # for the Allow header of a 405
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     if settings.docs:
         _add_docs(app)
+        _list_scenarios_in_schema(app, [info.id for info in dialogue.list_scenarios()])
     app.add_middleware(ErrorFunnelMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
@@ -108,6 +111,21 @@ async def _purge_forever(rehearsals: Rehearsals, interval: int) -> None:
         else:
             if purged:
                 log.info("purged %d expired rehearsals", purged)
+
+
+def _list_scenarios_in_schema(app: FastAPI, scenario_ids: list[str]) -> None:
+    """The scenario ids come from data, so the OpenAPI enum is added when the app is built."""
+    build_default = app.openapi
+
+    def build() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build_default()
+            field = schema["components"]["schemas"]["RehearsalIn"]["properties"]["scenario"]
+            field["enum"] = scenario_ids
+        assert app.openapi_schema is not None
+        return app.openapi_schema
+
+    app.openapi = build  # type: ignore[method-assign]
 
 
 def _add_docs(app: FastAPI) -> None:

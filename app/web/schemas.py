@@ -4,25 +4,30 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from app.engine import MAX_CHARS
+
+# Something besides white space (as Python's str.strip() sees it), and no NUL.
+TEXT_PATTERN = "^[^\\u0000]*[^\\s\\u0000\\u001c-\\u001f\\u0085][^\\u0000]*$"
 
 
 class TextIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    text: str = Field(
-        description=f"What the user typed; up to {MAX_CHARS:,} characters (longer answers 413, empty 422)."
+    text: StrictStr = Field(
+        description=f"What the user typed; up to {MAX_CHARS:,} characters (longer answers 413, empty 422).",
+        # documented, not enforced here: the service answers 413 (too long) and 422 (empty, NUL)
+        json_schema_extra={"minLength": 1, "maxLength": MAX_CHARS, "pattern": TEXT_PATTERN},
     )
 
 
 class RehearsalIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    scenario: str = Field(max_length=200, description="A scenario id from GET /api/scenarios.")
-    seed: int | None = Field(
-        default=None, ge=0, le=2**63 - 1, description="Makes the simulated spouse's choices repeatable."
+    scenario: StrictStr = Field(max_length=200, description="A scenario id from GET /api/scenarios.")
+    seed: StrictInt | None = Field(
+        default=None, ge=0, le=2**53 - 1, description="Makes the simulated spouse's choices repeatable."
     )
 
 

@@ -40,3 +40,19 @@ def test_docs_can_be_switched_off(client_factory: object) -> None:
     client = client_factory(docs=False)  # type: ignore[operator]
     assert client.get("/openapi.json").status_code == 404
     assert client.get("/docs").status_code == 404
+
+
+def test_the_schema_lists_the_scenario_ids_and_links_a_new_rehearsal(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    scenario = spec["components"]["schemas"]["RehearsalIn"]["properties"]["scenario"]
+    assert scenario["enum"] == [s["id"] for s in client.get("/api/scenarios").json()]
+    links = spec["paths"]["/api/rehearsals"]["post"]["responses"]["201"]["links"]
+    assert set(links) == {"post_turn", "read_rehearsal", "delete_rehearsal"}
+    assert links["post_turn"]["parameters"]["header.X-Rehearsal-Token"] == "$response.body#/token"
+
+
+def test_405_names_every_method_the_path_answers(client: TestClient) -> None:
+    response = client.request("OPTIONS", "/api/rehearsals/" + "0" * 32)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "DELETE, GET"
+    assert client.put("/api/analyze").headers["allow"] == "POST"
