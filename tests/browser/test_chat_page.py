@@ -145,6 +145,8 @@ def test_a_safety_disclosure_is_shown_prominently(page: Any, shots: Path, watch:
     assert safety.get_attribute("role") == "alert"
     assert page.locator("#safety-resources li").count() >= 1
     assert "emergency" in safety.text_content().lower()
+    entry = _entries(page, "log-check").last
+    assert "safety note" in entry.text_content() and entry.locator(".findings").count() == 0
     page.screenshot(path=str(shots / "safety.png"), full_page=True, animations="disabled")
     # in a rehearsal the role-play pauses
     page.get_by_role("tab", name="Rehearse").click()

@@ -249,6 +249,12 @@
         el("span", { class: "sr-only", text: "You wrote: " }),
         el("p", { class: "marked" }, markedText(analysis.text, analysis.findings))),
     );
+    if (analysis.safety) {
+      // no coaching on phrasing after a disclosure: the safety note above is what matters
+      entry.append(el("div", { class: "card safety-pointer" },
+        el("p", { class: "summary", text: "What you wrote matters more than how it is phrased. Please read the safety note at the top of the page." })));
+      return entry;
+    }
     const card = el("div", { class: "card", "data-tone": analysis.tone },
       el("p", { class: "summary" }, summaryLine(analysis)));
     if (withRewrite) {
