@@ -17,12 +17,12 @@ twice, so the result reads as one message. Data: data/rewrites.toml, data/rewrit
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.engine.drafts import Piece, assemble
 from app.engine.normalize import Normalized
 from app.engine.patterns import PatternError, PatternSet, compile_pattern
 from app.engine.pronouns import load_wording
@@ -30,8 +30,7 @@ from app.engine.rules import CATEGORIES
 from app.engine.transforms import TransformBook, load_transforms, tidy
 from app.loader import DataError, Field, Table, read_toml, require_choice, require_unique
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_TERMINAL = ".!?\u2026"
+_ELLIPSIS = ("\u2026", "...")
 _TEMPLATE_CACHE_LIMIT = 4096
 _FILLER_MAX = 40  # fillers are short; longer kept sentences skip the check
 _TEMPLATE_KINDS = frozenset({"stance", "topic", "category", "fallback"})  # our words only
@@ -49,13 +48,15 @@ class Topic:
 
 
 @dataclass(frozen=True)
-class Piece:
-    """One sentence of the answer: kept as written, or a rewrite and where it came from."""
+class Manner:
+    """How categories steer a rewrite (data/rewrites.toml, top part)."""
 
-    kind: str  # kept | transform | stance | topic | category | fallback
-    text: str
-    gap: str = ""  # the original text between the previous sentence and this one
-    droppable: bool = False  # a general line, left out when another line says it better
+    category_order: tuple[str, ...]  # a sentence is treated as its first category listed here
+    stance: frozenset[str]  # categories whose template beats the topic's
+    droppable: frozenset[str]  # categories whose general line gives way to a specific one
+    stance_cues: dict[str, Any]  # stance -> pattern that shows it whatever the rule's category
+    fillers: frozenset[str]  # kept sentences that only carry tone ("Typical.")
+    dangling: frozenset[str]  # first words of a clause that trails off into the next sentence
 
 
 class Rewriter:
@@ -65,21 +66,15 @@ class Rewriter:
         self,
         topics: list[Topic],
         categories: dict[str, str],
-        category_order: list[str],
-        stance: list[str],
-        droppable: list[str],
         fallback: str,
+        manner: Manner,
         transforms: TransformBook,
-        fillers: list[str],
     ) -> None:
         self.topics = tuple(topics)
         self.categories = categories
-        self.category_order = tuple(category_order)
-        self.stance = frozenset(stance)
-        self.droppable = frozenset(droppable)
         self.fallback = fallback
+        self.manner = manner
         self.transforms = transforms
-        self.fillers = frozenset(_filler_key(filler) for filler in fillers)
         self._topic_set = PatternSet([topic.regex.pattern for topic in topics])
         self._template_clean: dict[str, bool] = {}
         self._owner: Callable[[str], bool] | None = None
@@ -90,8 +85,12 @@ class Rewriter:
         found = self._topic_set.matching(text)
         return self.topics[found[0]] if found else None
 
-    def main_category(self, categories: Collection[str]) -> str | None:
-        for category in self.category_order:
+    def main_category(self, sentence: str, categories: Collection[str]) -> str | None:
+        """The category a flagged sentence is treated as; a stance cue in it wins."""
+        for stance, cue in self.manner.stance_cues.items():
+            if categories and cue.search(sentence):
+                return stance
+        for category in self.manner.category_order:
             if category in categories:
                 return category
         return None
@@ -119,13 +118,13 @@ class Rewriter:
         for _, candidate in self.transforms.candidates(sentence, topic.id if topic else None):
             if check(candidate):
                 return Piece("transform", candidate)
-        main = self.main_category(categories)
+        main = self.main_category(sentence, categories)
         message_topic = topic or (self.topic_of(context) if context else None)
-        if main in self.stance:
+        if main in self.manner.stance:
             candidate = self._category_template(main, message_topic)
             if self._template_is_clean(candidate, is_clean):
                 return Piece("stance", candidate)
-        general = main in self.droppable or main is None
+        general = main in self.manner.droppable or main is None
         if message_topic is not None:
             candidate = message_topic.variants.get(main or "", message_topic.template)
             if self._template_is_clean(candidate, is_clean):
@@ -169,10 +168,11 @@ class Rewriter:
                 checked[text] = is_clean(text)
             return checked[text]
 
+        units = self._units(norm.text, sentences, flagged)
         # Optimistic first: transforms nearly always come back clean, so one check of the
         # whole message usually settles it; only when it fails is each candidate vetted.
         for vet in (_trust, check):
-            pieces = self._pieces(norm, sentences, flagged, vet, is_clean)
+            pieces = self._pieces(norm, units, vet, is_clean)
             result = assemble(pieces)
             ours = all(piece.kind in _TEMPLATE_KINDS or not piece.text for piece in pieces)
             if result and (self._template_is_clean(result, is_clean) if ours else check(result)):
@@ -182,31 +182,48 @@ class Rewriter:
             return rewritten
         return self.fallback
 
+    def _units(
+        self, text: str, sentences: list[tuple[int, int]], flagged: Mapping[int, Collection[str]]
+    ) -> list[tuple[int, int, Collection[str] | None]]:
+        """Sentences as (start, end, categories or None when kept); a kept clause that trails
+        off into a flagged sentence ("When I get home and see the mess... you just don't care")
+        is rewritten with it, since it cannot stand alone."""
+        units: list[tuple[int, int, Collection[str] | None]] = []
+        for index, (start, end) in enumerate(sentences):
+            categories = flagged.get(index)
+            if categories is not None and units and units[-1][2] is None:
+                before = text[units[-1][0] : units[-1][1]]
+                first = before.split(None, 1)[0].lower() if before.strip() else ""
+                if before.endswith(_ELLIPSIS) and first in self.manner.dangling:
+                    start = units.pop()[0]
+            units.append((start, end, categories))
+        return units
+
     def _pieces(
         self,
         norm: Normalized,
-        sentences: list[tuple[int, int]],
-        flagged: Mapping[int, Collection[str]],
+        units: list[tuple[int, int, Collection[str] | None]],
         check: Callable[[str], bool],
         is_clean: Callable[[str], bool],
     ) -> list[Piece]:
-        """Each sentence kept (with the writer's gap before it) or rewritten."""
+        """Each unit kept (with the writer's gap before it) or rewritten."""
         pieces: list[Piece] = []
         previous_end = 0
-        for index, (start, end) in enumerate(sentences):
+        for index, (start, end, categories) in enumerate(units):
             o_start, o_end = norm.to_original(start, end)
             gap = norm.original[previous_end:o_start] if pieces else ""
             previous_end = o_end
-            if index in flagged:
+            if categories is not None:
                 sentence = norm.text[start:end]
-                piece = self._rewrite_sentence(sentence, flagged[index], check, is_clean, norm.text)
+                piece = self._rewrite_sentence(sentence, categories, check, is_clean, norm.text)
                 pieces.append(Piece(piece.kind, piece.text, gap, piece.droppable))
             else:
                 kept = norm.original[o_start:o_end]
-                filler = len(kept) <= _FILLER_MAX and _filler_key(kept) in self.fillers
-                pieces.append(Piece("kept", kept, gap, droppable=filler))
-        if pieces and pieces[-1].kind == "kept":
-            pieces.append(Piece("kept", "", norm.original[previous_end:].rstrip()))
+                filler = len(kept) <= _FILLER_MAX and _filler_key(kept) in self.manner.fillers
+                pieces.append(Piece("kept", kept, gap, droppable=filler, last=index == len(units) - 1))
+        if pieces and pieces[-1].kind == "kept":  # what follows the last sentence (an emoji)
+            trailing = norm.original[previous_end:].rstrip()
+            pieces.append(Piece("kept", "", trailing, droppable=pieces[-1].droppable, last=True))
         return pieces
 
 
@@ -218,51 +235,16 @@ def _filler_key(text: str) -> str:
     return " ".join(text.lower().strip(" .!?\u2026").split())
 
 
-def assemble(pieces: list[Piece]) -> str:
-    """Join pieces into one message: general lines dropped, no sentence twice, tidy joins."""
-    specific = any(piece.kind != "kept" and not piece.droppable for piece in pieces)
-    rewritten = any(piece.kind != "kept" for piece in pieces)
-    said: set[str] = set()
-    out: list[str] = []
-    previous: Piece | None = None
-    for piece in pieces:
-        text = piece.text
-        if piece.kind == "kept" and piece.droppable and rewritten:
-            continue
-        if piece.kind != "kept":
-            if piece.droppable and specific:
-                continue
-            fresh = [part for part in _SENTENCE_END.split(text) if part.lower() not in said]
-            said.update(part.lower() for part in fresh)
-            text = " ".join(fresh)
-            if not text:
-                continue
-        if previous is not None:
-            out.append(_join(previous, piece, out))
-        out.append(text)
-        previous = piece
-    return "".join(out).strip()
-
-
-def _join(previous: Piece, piece: Piece, out: list[str]) -> str:
-    """The text between two pieces: the writer's own gap between kept sentences."""
-    if previous.kind == "kept" and piece.kind == "kept":
-        return piece.gap
-    if "\n" in piece.gap:
-        return "\n"
-    if previous.kind == "kept" and out and out[-1] and out[-1][-1] not in _TERMINAL:
-        out[-1] = out[-1] + "."
-    return " "
-
-
 def load_rewriter(path: Path, folder: Path) -> Rewriter:
     """Load data/rewrites.toml (topics, category templates) and data/rewrites/ strictly."""
     schema = {
         "fallback": Field(str),
         "category_order": Field(list, item=str),
         "stance": Field(list, item=str),
+        "stance_cues": Field(dict),
         "droppable": Field(list, item=str),
         "fillers": Field(list, item=str),
+        "dangling": Field(list, item=str),
         "category": Field(dict),
         "topic": Field(list, item=dict),
     }
@@ -270,28 +252,44 @@ def load_rewriter(path: Path, folder: Path) -> Rewriter:
     for key in ("category_order", "stance", "droppable"):
         for index, category in enumerate(data[key]):
             require_choice(path, f"{key}[{index}]", category, CATEGORIES)
-    categories: dict[str, str] = {}
+    cues = {}
+    for stance, pattern in data["stance_cues"].items():
+        require_choice(path, f"stance_cues.{stance}", stance, data["stance"])
+        cues[stance] = _compile(path, f"stance_cues.{stance}", pattern)
+    categories = {}
     for category, template in data["category"].items():
         require_choice(path, f"category.{category}", category, CATEGORIES)
-        if not isinstance(template, str) or not template.strip():
-            raise DataError(path, f"category.{category}", "expected a template string")
-        categories[category] = template
+        categories[category] = _template(path, f"category.{category}", template)
     topics = [_topic(path, index, raw) for index, raw in enumerate(data["topic"])]
-    require_ids: set[str] = set()
+    topic_ids: set[str] = set()
     for index, topic in enumerate(topics):
-        require_unique(path, f"topic[{index}].id", topic.id, require_ids)
-    wording = load_wording(folder / "words.toml")
-    transforms = load_transforms(folder / "transforms.toml", wording, require_ids)
-    return Rewriter(
-        topics,
-        categories,
-        data["category_order"],
-        data["stance"],
-        data["droppable"],
-        tidy(data["fallback"]),
-        transforms,
-        data["fillers"],
+        require_unique(path, f"topic[{index}].id", topic.id, topic_ids)
+    manner = Manner(
+        category_order=tuple(data["category_order"]),
+        stance=frozenset(data["stance"]),
+        droppable=frozenset(data["droppable"]),
+        stance_cues=cues,
+        fillers=frozenset(_filler_key(filler) for filler in data["fillers"]),
+        dangling=frozenset(word.lower() for word in data["dangling"]),
     )
+    wording = load_wording(folder / "words.toml")
+    transforms = load_transforms(folder / "transforms.toml", wording, topic_ids)
+    return Rewriter(topics, categories, tidy(data["fallback"]), manner, transforms)
+
+
+def _compile(path: Path, where: str, pattern: Any) -> Any:
+    if not isinstance(pattern, str):
+        raise DataError(path, where, "expected a pattern string")
+    try:
+        return compile_pattern(pattern)
+    except PatternError as exc:
+        raise DataError(path, where, f"not a valid RE2 pattern: {exc}") from exc
+
+
+def _template(path: Path, where: str, template: Any) -> str:
+    if not isinstance(template, str) or not template.strip():
+        raise DataError(path, where, "expected a template string")
+    return template
 
 
 def _topic(path: Path, index: int, raw: Any) -> Topic:
@@ -304,14 +302,9 @@ def _topic(path: Path, index: int, raw: Any) -> Topic:
         "variants": Field(dict, required=False),
     }
     Table(path, where, schema).check(raw)
-    try:
-        regex = compile_pattern(raw["pattern"])
-    except PatternError as exc:
-        raise DataError(path, f"{where}.pattern", f"not a valid RE2 pattern: {exc}") from exc
-    variants: dict[str, str] = {}
+    regex = _compile(path, f"{where}.pattern", raw["pattern"])
+    variants = {}
     for category, template in raw.get("variants", {}).items():
         require_choice(path, f"{where}.variants.{category}", category, CATEGORIES)
-        if not isinstance(template, str) or not template.strip():
-            raise DataError(path, f"{where}.variants.{category}", "expected a template string")
-        variants[category] = template
+        variants[category] = _template(path, f"{where}.variants.{category}", template)
     return Topic(raw["id"], regex, raw["template"], raw["about"], variants)

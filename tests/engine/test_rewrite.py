@@ -82,6 +82,11 @@ def test_dismissing_and_defending_keep_their_stance_over_the_topic() -> None:
     assert piece.text.startswith("I see it a little differently")
 
 
+def test_a_stance_cue_wins_over_the_rule_category() -> None:
+    piece = _REWRITER.rewrite_sentence("Why do you always overreact?", {"absolute"}, _clean)
+    assert piece.kind == "stance" and piece.text.startswith("I can see")
+
+
 def test_a_sentence_without_a_topic_borrows_the_message_topic() -> None:
     piece = _REWRITER.rewrite_sentence("You're hopeless.", {"contempt"}, _clean, "The bins are full.")
     assert piece.kind == "topic" and "housework" in piece.text
@@ -129,6 +134,33 @@ def test_general_lines_give_way_to_specific_ones() -> None:
     out = _rewrite("You're an idiot. You never take out the trash.", {0: {"contempt"}, 1: {"absolute"}})
     assert out.startswith("I'd really appreciate some help taking out the trash.")
     assert "frustrated" not in out
+
+
+def test_one_stance_and_one_general_line_per_message() -> None:
+    out = _rewrite("Calm down. That's not what I said.", {0: {"dismissive"}, 1: {"defensive"}})
+    assert out.startswith("I can see") and "differently" not in out
+    out = _rewrite("You're a joke. How dare you?", {0: {"contempt"}, 1: {"blame"}})
+    assert out == _REWRITER.categories["contempt"]
+
+
+def test_a_kept_sentence_after_a_rewrite_starts_with_a_capital() -> None:
+    out = _rewrite("You never call me; it makes me sad", {0: {"absolute"}})
+    assert out == "I'd love it if we could call each other more often. It makes me sad"
+
+
+def test_a_kept_fragment_cut_short_ends_with_a_full_stop() -> None:
+    out = _rewrite("I'm worn out; you never listen to me", {1: {"absolute"}})
+    assert out.startswith("I'm worn out. ")
+    out = _rewrite(
+        "You never call me. I miss you; you never listen to me", {0: {"absolute"}, 2: {"absolute"}}
+    )
+    assert "I miss you." in out
+
+
+def test_a_trailing_clause_is_rewritten_with_the_sentence_it_leads_into() -> None:
+    text = "When I get home and the sink is full of dishes... you just don't care!"
+    out = _rewrite(text, {1: {"blame"}})
+    assert out == next(t.template for t in _REWRITER.topics if t.id == "chores")
 
 
 def test_when_nothing_is_clean_the_fallback_is_offered() -> None:
