@@ -46,6 +46,14 @@ _STRENGTH_MOVE = {
     "suggest-trial": "suggest-trial",
     "no-pressure": "give-space",
 }
+# When a recogniser that understood a negation ("you don't have to answer right now") covers
+# the very words a finding flagged ("right now"), the line is the antidote, not the poison.
+_ANTIDOTE = {
+    "pressure": "give-space",
+    "dismissive": "acknowledge-concerns",
+    "stigma": "address-concern",
+    "vague": "explain-why",
+}
 # Finding categories that speak about the partner; "we" in such a line is no team talk.
 _ACCUSING = frozenset({"blame", "criticism", "contempt", "absolute"})
 
@@ -115,6 +123,9 @@ def detect_moves(analysis: Analysis, norm: Normalized, scenario: Scenario, catal
 
     negatives: dict[str, Hit] = {}
     for finding in analysis.findings:
+        antidote = positives.get(_ANTIDOTE.get(finding.category, ""))
+        if antidote is not None and antidote.start <= finding.start and finding.end <= antidote.end:
+            continue
         current = negatives.get(finding.category)
         if current is None or SEVERITY_RANK[finding.severity] > SEVERITY_RANK[current.severity]:
             negatives[finding.category] = Hit(
