@@ -60,11 +60,16 @@ def _change(entry: dict[str, Any]) -> int:
     return int(entry["after"]) - int(entry["before"])
 
 
+def _impact(entry: dict[str, Any]) -> int:
+    """How hard a line landed, before the meter was clamped to 0..100."""
+    return int(entry.get("delta", _change(entry)))
+
+
 def _best(history: list[dict[str, Any]], catalog: Catalog, name: str) -> dict[str, Any] | None:
     good = [e for e in history if e["positives"] and not e["negatives"]]
     if not good:
         return None
-    entry = max(good, key=lambda e: (_change(e), len(e["positives"]), e["score"], -e["turn"]))
+    entry = max(good, key=lambda e: (_impact(e), len(e["positives"]), e["score"], -e["turn"]))
     first = entry["positives"][0]
     apologies = {cue.id for cue in catalog.apologies}
     key = "apology" if first.get("source") in apologies else first["move"]
@@ -82,7 +87,7 @@ def _rework(history: list[dict[str, Any]]) -> dict[str, Any] | None:
     bad = [e for e in history if e["negatives"]]
     if not bad:
         return None
-    entry = min(bad, key=lambda e: (_change(e), e["score"], e["turn"]))
+    entry = min(bad, key=lambda e: (_impact(e), e["score"], e["turn"]))
     worst = entry["negatives"][0]
     return {
         "turn": entry["turn"],

@@ -190,6 +190,7 @@ def play_turn(
     new["last_hint"] = hint
     entry.update(
         after=new["openness"],
+        delta=delta,  # before clamping to 0..100: how hard the line landed
         moves=moves.names,
         positives=_hits(moves.positives),
         negatives=_hits(moves.negatives),
@@ -228,6 +229,7 @@ def _pause(
     state["safety"] = analysis.safety.to_dict()
     entry.update(
         after=state["openness"],
+        delta=0,
         moves=[],
         positives=[],
         negatives=[],
