@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -217,10 +218,10 @@ _T = "rewrites/transforms.toml"
     ("file", "old", "new", "key"),
     [
         ("rewrites.toml", 'id = "therapy"', 'id = "therapy"\ncolour = "red"', "topic[0].colour"),
-        ("rewrites.toml", 'id = "phone"', 'id = "therapy"', "topic[2].id"),
+        ("rewrites.toml", 'id = "phone"', 'id = "therapy"', r"topic\[\d+\]\.id"),
         ("rewrites.toml", "blame = ", "blaming = ", "category.blaming"),
         ("rewrites.toml", 'stance = ["dismissive"', 'stance = ["dismissal"', "stance[0]"),
-        (_T, 'id = "mess"\n', 'id = "mess"\ntopics = ["gardening"]\n', "transform[6].topics"),
+        (_T, 'id = "mess"\n', 'id = "mess"\ntopics = ["gardening"]\n', r"transform\[\d+\]\.topics"),
         (_T, "{obj|np}. Could we figure", "{obj|fancy}. Could we figure", "transform[1].template"),
         (_T, "{obj|np}. Could we figure", "{thing|np}. Could we figure", "transform[1].template"),
         (_T, "^<<SUBJ>>\\s+help(?:ing)?", "^<<NOPE>>\\s+help(?:ing)?", "transform[0].pattern"),
@@ -233,7 +234,8 @@ def test_bad_data_names_file_and_key(data_copy: Path, file: str, old: str, new: 
     with pytest.raises(DataError) as caught:
         _load(data_copy)
     assert caught.value.path.endswith(file)
-    assert caught.value.key.lstrip(".") == key
+    actual = caught.value.key.lstrip(".")
+    assert actual == key or re.fullmatch(key, actual), actual
 
 
 def test_shipped_data_loads(data_copy: Path) -> None:
