@@ -76,6 +76,11 @@ class Wording:
     def _noun_phrase(self, words: list[str], *, bare: bool) -> str | None:
         if any(word.lower() in self.refuse or word.lower() in self.vague for word in words):
             return None
+        words = [
+            w
+            for i, w in enumerate(words)
+            if not (w.lower() == "own" and i and words[i - 1].lower() == "your")
+        ]
         out: list[str] = []
         for index, word in enumerate(words):
             out.extend(self._possessive(words, index, bare=bare) if word.lower() == "your" else [word])
