@@ -43,6 +43,24 @@ _IMPERATIVE = (
     "be",
     "don't",
 )
+# "why are you so ..." -> "asked why I'm so ..."
+_QUESTION = re.compile(
+    r"^(?P<wh>why|how|what|when|where|how come)\s+(?P<aux>are|were|do|did|would|can't|won't|don't|can|will)"
+    r"\s+you\b(?P<rest>.*)$",
+    re.I,
+)
+_ASKED = {
+    "are": "I'm",
+    "were": "I was",
+    "do": "I",
+    "did": "I",
+    "would": "I'd",
+    "can't": "I can't",
+    "won't": "I won't",
+    "don't": "I don't",
+    "can": "I can",
+    "will": "I'll",
+}
 _PAIRS = {
     ("you", "are"): "I'm",
     ("you", "were"): "I was",
@@ -131,6 +149,11 @@ def recall_phrase(text: str, start: int, end: int) -> str:
     labelled = re.search(rf"\byou(?:'re| are)\b.*\b{re.escape(label)}\b", clause, re.I)
     if labelled and 0 < len(label.split()) <= 2 and label not in _NOT_LABELS and not label.startswith("you"):
         return f"said I'm {label}" if label.split()[0] in _STATES else f"called me {label}"
+    question = _QUESTION.match(clause)
+    if question and len(clause.split()) <= MAX_WORDS:
+        rest = reflect(question.group("rest").strip()) if question.group("rest").strip() else ""
+        said = " ".join(part for part in (_ASKED[question.group("aux").lower()], rest) if part)
+        return f"asked {question.group('wh').lower()} {said}"
     words = clause.split()
     if words and words[0].lower() in _IMPERATIVE and len(words) <= MAX_WORDS:
         if words[0].lower() == "don't":

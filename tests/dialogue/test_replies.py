@@ -102,6 +102,8 @@ def test_an_apology_is_heard_and_forgives_the_remark() -> None:
         ("You're in denial about this.", "in denial", "said I'm in denial"),
         ("It's all your fault we're like this.", "fault", "said it's all my fault we're like this"),
         ("Whatever.", "Whatever", 'said "whatever"'),
+        ("Why are you so against it?", "Why are you so", "asked why I'm so against it"),
+        ("How can you be so cold to me", "cold", "asked how I can be so cold to you"),
     ],
 )
 def test_recall_phrase(text: str, excerpt: str, expected: str) -> None:
