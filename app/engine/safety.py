@@ -1,9 +1,21 @@
 """Safety: notice disclosures of abuse, danger or self-harm, and answer with care and resources.
 
 Recall comes first here: a missed disclosure is the worst error weframe can make. Cues are
-data (data/safety.toml); a negation just before a cue in the same clause ("he has never hit
-me") cancels it, but only there, so "he never hit me before, but last night he choked me"
-still counts.
+data: the messages, resources and shared pattern pieces ("macros") live in data/safety.toml,
+the cues themselves in data/safety/*.toml (one file per family of kinds). Every cue carries
+examples it must flag and examples it must leave alone; the test suite runs them all, plus the
+curated disclosure table in data/safety_cases.toml.
+
+Two ways a match is set aside, both deliberately narrow:
+- a negation inside the cue or in the two words before it, in the same clause ("he has never
+  hit me"), unless the cue says negatable = false; "he never hit me before, but last night he
+  choked me" still counts, because the clause ends at "but";
+- an `except` pattern that overlaps the match in the same sentence (idioms: "it hit me that",
+  "she beat me at chess", "he pushed me to apply for the job").
+
+All cues are scanned in one pass with an RE2 set (linear time). The set carries a sentinel
+that always matches; if it is missing, RE2 gave up (out of memory), and every cue is run on
+its own instead, so a failure can only cost time, never a missed disclosure.
 """
 
 from __future__ import annotations
@@ -13,30 +25,69 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import re2
+
 from app.engine.findings import Resource, Safety
-from app.engine.patterns import PatternError, PatternSet, compile_pattern, phrases_to_pattern
+from app.engine.patterns import PatternError, compile_pattern, phrases_to_pattern
 from app.loader import DataError, Field, Table, read_toml, require_choice, require_unique
 
 LEVELS = ("urgent", "concern")
 KINDS = (
-    "threats",
     "violence",
+    "threats",
+    "weapons",
+    "danger-now",
     "fear",
     "coercive-control",
     "financial-control",
     "digital-control",
     "isolation",
     "sexual-coercion",
-    "self-harm",
-    "children",
-    "weapons",
     "stalking",
+    "children",
+    "emotional-abuse",
+    "abuse",
+    "self-harm",
 )
 _NEGATION = re.compile(
     r"\b(?:never|not|no|don't|doesn't|didn't|won't|wouldn't|hasn't|haven't|hadn't|isn't|wasn't|"
-    r"aren't|weren't|nobody|no\s+one)\b"
+    r"aren't|weren't|can't|couldn't|nobody|no\s+one|dont|doesnt|didnt|wont|wouldnt|hasnt|havent|"
+    r"isnt|wasnt|cant|couldnt)\b"
 )
-_CLAUSE_BREAK = re.compile(r"[,;.!?\n]|\b(?:but|and|then|now|until|except|though|although)\b")
+# "not only", "won't stop", "didn't know he would": the negation is about something else.
+_NEGATION_RELEASED = re.compile(
+    r"\b(?:not|never|don't|doesn't|didn't|won't|wouldn't|can't|couldn't|dont|doesnt|didnt|wont|"
+    r"wouldnt|cant|couldnt)\s+(?:only|just|(?:even\s+)?stops?\s+\w+ing|know|knew|realise|realize|sure|certain|"
+    r"remember|care|matter|think\s+twice)\b"
+)
+# "No" as a word said, not a negation: "too scared to say no", "he won't take no".
+_NO_AS_WORD = re.compile(
+    r"\b(?:say|says|said|saying|tell\s+\w+|told\s+\w+|telling\s+\w+|take|takes|taking|accept|accepts|"
+    r"hear|hears|respect|respects|mean|means|meant|answer|my|a|his|her|their|of)\s+no\b"
+)
+# Words that sit between a negation and the verb without changing it: "never actually hit me".
+_FILLER = frozenset(
+    (
+        "ever",
+        "once",
+        "even",
+        "actually",
+        "really",
+        "physically",
+        "literally",
+        "truly",
+        "honestly",
+        "seriously",
+    )
+)
+_CLAUSE_BREAK = re.compile(r"[,;.!?\n]|\b(?:but|and|then|now|until|except|though|although|yet)\b")
+_SENTENCE_BREAK = re.compile(r"[.!?\n]")
+_MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+_SET_OPTIONS = re2.Options()
+_SET_OPTIONS.case_sensitive = False
+_SET_OPTIONS.log_errors = False
+_SET_OPTIONS.max_mem = 64 << 20
+_SENTINEL = r"\z"
 
 
 @dataclass(frozen=True)
@@ -50,6 +101,19 @@ class Cue:
     regex: Any
     source: str
     file: str
+    exception: Any = None  # a compiled `except` pattern, or None
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where this cue fires in normalised text, after negations and exceptions."""
+        found = []
+        for match in self.regex.finditer(text):
+            start, end = match.start(), match.end()
+            if self.negatable and _negated(text, start, end):
+                continue
+            if self.exception is not None and _excepted(self.exception, text, start, end):
+                continue
+            found.append((start, end))
+        return found
 
 
 @dataclass(frozen=True)
@@ -58,6 +122,7 @@ class SafetyTexts:
     concern: str
     abuse_note: str
     self_harm_note: str
+    scope_note: str
     resources: tuple[Resource, ...]
 
 
@@ -67,17 +132,26 @@ class SafetyDetector:
     def __init__(self, cues: list[Cue], texts: SafetyTexts) -> None:
         self.cues = tuple(cues)
         self.texts = texts
-        self._set = PatternSet([cue.source for cue in cues])
+        self._set = re2.Set.SearchSet(_SET_OPTIONS)
+        for cue in self.cues:
+            self._set.Add(cue.source)
+        self._sentinel = self._set.Add(_SENTINEL)
+        self._set.Compile()
+        self._every = list(range(len(self.cues)))
+
+    def candidates(self, text: str) -> list[int]:
+        """Indexes of the cues whose pattern matches somewhere (all of them if RE2 gave up)."""
+        found = self._set.Match(text)
+        if not found or self._sentinel not in found:
+            return self._every  # the set ran out of memory: check every cue, lose nothing
+        return sorted(index for index in found if index != self._sentinel)
 
     def hits(self, text: str) -> list[tuple[Cue, int, int]]:
-        """(cue, start, end) for every cue that fires and is not negated."""
+        """(cue, start, end) for every cue that fires and is neither negated nor excepted."""
         found: list[tuple[Cue, int, int]] = []
-        for index in self._set.matching(text):
+        for index in self.candidates(text):
             cue = self.cues[index]
-            for match in cue.regex.finditer(text):
-                if cue.negatable and _negated(text, match.start(), match.end()):
-                    continue
-                found.append((cue, match.start(), match.end()))
+            found.extend((cue, start, end) for start, end in cue.spans(text))
         return found
 
     def detect(self, text: str) -> Safety | None:
@@ -85,24 +159,43 @@ class SafetyDetector:
         found = self.hits(text)
         if not found:
             return None
-        kinds = tuple(sorted({cue.kind for cue, _, _ in found}))
+        kinds = tuple(kind for kind in KINDS if any(cue.kind == kind for cue, _, _ in found))
         level = "urgent" if any(cue.level == "urgent" for cue, _, _ in found) else "concern"
+        return self.answer(level, kinds)
+
+    def answer(self, level: str, kinds: tuple[str, ...]) -> Safety:
+        """The message for a level and the kinds found: opening, notes, then the scope line."""
         parts = [self.texts.urgent if level == "urgent" else self.texts.concern]
-        if "self-harm" in kinds:
-            parts.append(self.texts.self_harm_note)
         if any(kind != "self-harm" for kind in kinds):
             parts.append(self.texts.abuse_note)
+        if "self-harm" in kinds:
+            parts.append(self.texts.self_harm_note)
+        parts.append(self.texts.scope_note)
         return Safety(level=level, message=" ".join(parts), resources=self.texts.resources, kinds=kinds)
 
 
 def _negated(text: str, start: int, end: int) -> bool:
     """A negation in the cue itself or in the two words before it, within the same clause."""
-    before = text[max(0, start - 40) : start]
-    breaks = list(_CLAUSE_BREAK.finditer(before))
+    before = text[max(0, start - 60) : start]
+    breaks = list(_CLAUSE_BREAK.finditer(before.lower()))
     if breaks:
         before = before[breaks[-1].end() :]
-    window = " ".join(before.split()[-2:]) + " " + text[start:end]
-    return _NEGATION.search(window) is not None
+    words = [word for word in before.split() if word.lower() not in _FILLER]
+    window = _NO_AS_WORD.sub(" ", (" ".join(words[-2:]) + " " + text[start:end]).lower())
+    if _NEGATION.search(window) is None:
+        return False
+    return _NEGATION_RELEASED.search(window) is None
+
+
+def _excepted(exception: Any, text: str, start: int, end: int) -> bool:
+    """True when the cue's `except` pattern overlaps the match within its sentence."""
+    head = text[max(0, start - 200) : start]
+    breaks = list(_SENTENCE_BREAK.finditer(head))
+    left = start - len(head) + (breaks[-1].end() if breaks else 0)
+    tail = _SENTENCE_BREAK.search(text, end, min(len(text), end + 200))
+    right = tail.start() if tail else min(len(text), end + 200)
+    window = text[left:right]
+    return any(left + m.start() < end and left + m.end() > start for m in exception.finditer(window))
 
 
 def load_resources(path: Path) -> tuple[Resource, ...]:
@@ -118,37 +211,47 @@ def load_resources(path: Path) -> tuple[Resource, ...]:
     return tuple(resources)
 
 
-def load_safety(path: Path, extra_resources: Path | None = None) -> SafetyDetector:
-    """Load data/safety.toml; extra_resources (a settings file) adds entries such as local hotlines."""
-    schema = {
-        "message_urgent": Field(str),
-        "message_concern": Field(str),
-        "abuse_note": Field(str),
-        "self_harm_note": Field(str),
-        "resource": Field(list, item=dict),
-        "cue": Field(list, item=dict),
-    }
-    data = Table(path, "", schema).check(read_toml(path))
-    resources = load_resources(path)
-    if not resources:
-        raise DataError(path, "resource", "at least the emergency-services entry is needed")
-    if extra_resources is not None:
-        resources = resources + load_resources(extra_resources)
-    cue_schema = {
-        "id": Field(str),
-        "kind": Field(str),
-        "level": Field(str),
-        "pattern": Field(str, required=False),
-        "phrases": Field(list, required=False, item=str),
-        "negatable": Field(bool, required=False),
-        "flagged": Field(list, item=str),
-        "clean": Field(list, item=str),
-    }
+def expand_macros(path: Path, where: str, source: str, macros: dict[str, str]) -> str:
+    """Replace {NAME} with the macro's pattern (as a group); macros may use earlier macros."""
+    for _ in range(6):
+        names = _MACRO.findall(source)
+        if not names:
+            return source
+        for name in names:
+            if name not in macros:
+                raise DataError(path, where, f"unknown macro {{{name}}} (known: {', '.join(sorted(macros))})")
+        source = _MACRO.sub(lambda m: f"(?:{macros[m.group(1)]})", source)
+    raise DataError(path, where, "macros nest too deeply")
+
+
+_CUE_SCHEMA = {
+    "id": Field(str),
+    "kind": Field(str),
+    "level": Field(str),
+    "pattern": Field(str, required=False),
+    "phrases": Field(list, required=False, item=str),
+    "except": Field(str, required=False),
+    "negatable": Field(bool, required=False),
+    "flagged": Field(list, item=str),
+    "clean": Field(list, item=str),
+}
+
+
+def _compile(path: Path, where: str, source: str) -> Any:
+    try:
+        return compile_pattern(source)
+    except PatternError as exc:
+        raise DataError(path, where, f"not a valid RE2 pattern: {str(exc)[:200]}") from exc
+
+
+def load_cues(path: Path, macros: dict[str, str], seen: set[str]) -> list[Cue]:
+    """The [[cue]] tables of one file, validated and compiled."""
+    data = read_toml(path)
+    Table(path, "", {"cue": Field(list, item=dict)}).check(data)
     cues: list[Cue] = []
-    seen: set[str] = set()
     for index, raw in enumerate(data["cue"]):
         where = f"cue[{index}]"
-        Table(path, where, cue_schema).check(raw)
+        Table(path, where, _CUE_SCHEMA).check(raw)
         require_unique(path, f"{where}.id", raw["id"], seen)
         require_choice(path, f"{where}.kind", raw["kind"], KINDS)
         require_choice(path, f"{where}.level", raw["level"], LEVELS)
@@ -156,11 +259,15 @@ def load_safety(path: Path, extra_resources: Path | None = None) -> SafetyDetect
             raise DataError(path, where, "give exactly one of 'pattern' or 'phrases'")
         if not raw["flagged"]:
             raise DataError(path, f"{where}.flagged", "needs at least one disclosure example")
-        source = raw["pattern"] if "pattern" in raw else phrases_to_pattern(raw["phrases"])
-        try:
-            regex = compile_pattern(source)
-        except PatternError as exc:
-            raise DataError(path, f"{where}.pattern", f"not a valid RE2 pattern: {exc}") from exc
+        if "pattern" in raw:
+            source = expand_macros(path, f"{where}.pattern", raw["pattern"], macros)
+        else:
+            source = phrases_to_pattern(raw["phrases"])
+        regex = _compile(path, f"{where}.pattern", source)
+        exception = None
+        if "except" in raw:
+            except_source = expand_macros(path, f"{where}.except", raw["except"], macros)
+            exception = _compile(path, f"{where}.except", except_source)
         cues.append(
             Cue(
                 id=raw["id"],
@@ -172,13 +279,52 @@ def load_safety(path: Path, extra_resources: Path | None = None) -> SafetyDetect
                 regex=regex,
                 source=source,
                 file=str(path),
+                exception=exception,
             )
         )
+    return cues
+
+
+def load_safety(
+    path: Path, extra_resources: Path | None = None, cue_dir: Path | None = None
+) -> SafetyDetector:
+    """Load data/safety.toml and the cues in data/safety/*.toml (cue_dir, by default the
+    `safety` folder next to path); extra_resources (a settings file) adds entries such as
+    local hotlines."""
+    schema = {
+        "message_urgent": Field(str),
+        "message_concern": Field(str),
+        "abuse_note": Field(str),
+        "self_harm_note": Field(str),
+        "scope_note": Field(str),
+        "resource": Field(list, item=dict),
+        "macros": Field(dict, required=False),
+    }
+    data = Table(path, "", schema).check(read_toml(path))
+    resources = load_resources(path)
+    if not resources:
+        raise DataError(path, "resource", "at least the emergency-services entry is needed")
+    if extra_resources is not None:
+        resources = resources + load_resources(extra_resources)
+    macros: dict[str, str] = {}
+    for name, value in data.get("macros", {}).items():
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name) or not isinstance(value, str) or not value:
+            raise DataError(path, f"macros.{name}", "macro names are UPPER_CASE, values non-empty strings")
+        macros[name] = expand_macros(path, f"macros.{name}", value, macros)
+    folder = cue_dir if cue_dir is not None else path.parent / "safety"
+    files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    if not files:
+        raise DataError(folder, "", "no cue files (*.toml) found")
+    cues: list[Cue] = []
+    seen: set[str] = set()
+    for file in files:
+        cues.extend(load_cues(file, macros, seen))
     texts = SafetyTexts(
         urgent=data["message_urgent"],
         concern=data["message_concern"],
         abuse_note=data["abuse_note"],
         self_harm_note=data["self_harm_note"],
+        scope_note=data["scope_note"],
         resources=resources,
     )
     return SafetyDetector(cues, texts)

@@ -1,0 +1,287 @@
+"""Safety detection: every cue's own examples, negation and idiom handling, the message
+(snapshot, reliability plan C-3), the loader, and the RE2 set fallback."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from app.engine import MAX_CHARS, get_analyzer, load_analyzer
+from app.engine.safety import KINDS, Cue, SafetyDetector, load_safety
+from app.loader import DataError
+from app.paths import DATA_DIR
+
+_ANALYZER = get_analyzer()
+_DETECTOR = _ANALYZER.safety
+_FLAGGED = [(cue, example) for cue in _DETECTOR.cues for example in cue.flagged]
+_CLEAN = [(cue, example) for cue in _DETECTOR.cues for example in cue.clean]
+
+
+def _id(item: tuple[Cue, str]) -> str:
+    return f"{item[0].id}: {item[1]}"
+
+
+def _cue_spans(cue: Cue, text: str) -> list[tuple[int, int]]:
+    return cue.spans(_ANALYZER.normalizer.normalize(text).text)
+
+
+# -- every cue's own examples ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("item", _FLAGGED, ids=[_id(i) for i in _FLAGGED])
+def test_cue_flags_its_example(item: tuple[Cue, str]) -> None:
+    cue, example = item
+    assert _cue_spans(cue, example), f"{cue.id} ({cue.file}) does not fire on {example!r}"
+    safety = _ANALYZER.analyze(example).safety
+    assert safety is not None and cue.kind in safety.kinds
+
+
+@pytest.mark.parametrize("item", _CLEAN, ids=[_id(i) for i in _CLEAN])
+def test_cue_leaves_its_clean_example_alone(item: tuple[Cue, str]) -> None:
+    cue, example = item
+    assert not _cue_spans(cue, example), f"{cue.id} ({cue.file}) wrongly fires on {example!r}"
+
+
+def test_every_cue_has_examples_and_every_kind_a_cue() -> None:
+    for cue in _DETECTOR.cues:
+        assert cue.flagged and cue.clean, f"{cue.id} needs flagged and clean examples"
+    assert {cue.kind for cue in _DETECTOR.cues} == set(KINDS)
+
+
+def test_patterns_use_bounded_repetition_only() -> None:
+    """RE2 is linear anyway; bounded gaps also keep a cue inside its sentence."""
+    unbounded = re.compile(r"(?<!\\)\.[*+]|\[\^[^\]]*\][*+]|\{\d+,\}")
+    for cue in _DETECTOR.cues:
+        assert not unbounded.search(cue.source), f"{cue.id}: use {{0,N}} instead of * or + on a wildcard"
+
+
+def test_cue_count_stays_reasonable() -> None:
+    assert len(_DETECTOR.cues) <= 120
+
+
+# -- negations and idioms ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he never hit me before, but last night he choked me",
+        "He said he'd hurt me if I left.",
+        "He won't stop hitting me.",
+        "Not only does he shout, he hits me.",
+        "I didn't know he would hit me.",
+        "I'm too scared to say no to him.",
+        "He hasn't hit me yet, but I'm scared he will.",
+        "I'm not sure if I'm safe at home.",
+    ],
+)
+def test_negation_does_not_hide_a_disclosure(text: str) -> None:
+    assert _ANALYZER.analyze(text).safety is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He has never hit me.",
+        "She doesn't control my money.",
+        "He would never hurt me.",
+        "He has never actually laid a hand on me.",
+        "He doesn't stop me from seeing my friends.",
+        "I'm not scared of him.",
+    ],
+)
+def test_negation_cancels_a_cue(text: str) -> None:
+    assert _ANALYZER.analyze(text).safety is None
+
+
+def test_urgent_and_concern_levels() -> None:
+    urgent = ["He choked me.", "I want to kill myself.", "He pointed a gun at me.", "He said he'd kill me."]
+    concern = ["He checks my phone every night.", "She controls all the money.", "I'm scared of him."]
+    for text in urgent:
+        safety = _ANALYZER.analyze(text).safety
+        assert safety is not None and safety.level == "urgent", text
+    for text in concern:
+        safety = _ANALYZER.analyze(text).safety
+        assert safety is not None and safety.level == "concern", text
+
+
+# -- the message (snapshot) ----------------------------------------------------------------
+
+_OPEN_URGENT = (
+    "Thank you for telling us this. It sounds serious, and your safety matters more than any "
+    "conversation about therapy. If you or anyone in your home is in danger right now, please "
+    "contact your local emergency services."
+)
+_OPEN_CONCERN = (
+    "Thank you for sharing this. It matters, and you deserve support with it. If you are ever in "
+    "danger, please contact your local emergency services."
+)
+_ABUSE = (
+    "What you describe can be a sign that home is not a safe place for you. Where there is abuse, "
+    "threats, fear or control in a relationship, couples therapy is not advised: it can make things "
+    "more dangerous, and so can pressing a partner to go. A domestic abuse service can talk it "
+    "through with you in confidence and help you plan for your safety. weframe will not coach you on "
+    "persuading your partner while this is going on."
+)
+_SELF_HARM = (
+    "If you are thinking about ending your life or hurting yourself, please reach out now to "
+    "someone you trust or to a crisis line; you do not have to carry this alone. The conversation "
+    "about therapy can wait; you come first."
+)
+_SCOPE = (
+    "weframe is not a crisis service and cannot respond to emergencies; the services listed with "
+    "this message can."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He choked me last night.", f"{_OPEN_URGENT} {_ABUSE} {_SCOPE}"),
+        ("He reads all my texts.", f"{_OPEN_CONCERN} {_ABUSE} {_SCOPE}"),
+        ("I don't want to be here anymore.", f"{_OPEN_URGENT} {_SELF_HARM} {_SCOPE}"),
+        ("He hits me and I want to die.", f"{_OPEN_URGENT} {_ABUSE} {_SELF_HARM} {_SCOPE}"),
+    ],
+)
+def test_safety_message_snapshot(text: str, expected: str) -> None:
+    safety = _ANALYZER.analyze(text).safety
+    assert safety is not None
+    assert safety.message == expected
+
+
+def test_safety_message_content_and_resources() -> None:
+    safety = _ANALYZER.analyze("My husband slapped me.").safety
+    assert safety is not None
+    message = safety.message
+    assert "emergency services" in message
+    assert "not a crisis service" in message
+    assert "couples therapy is not advised" in message
+    for word in (
+        "you are being abused",
+        "you are a victim",
+        "abuser",
+        "diagnos",
+        "disorder",
+        "you should leave",
+    ):
+        assert word not in message.lower()
+    names = [resource.name for resource in safety.resources]
+    assert names[0] == "Emergency services"
+    assert "emergency number" in safety.resources[0].contact
+    assert any("Domestic" in name for name in names), "a domestic abuse hotline"
+    assert any("Crisis" in name or "Samaritans" in name for name in names), "a crisis line"
+    assert safety.to_dict()["level"] == "concern"
+
+
+# -- set fallback, speed -----------------------------------------------------------------------
+
+
+def test_every_cue_is_checked_when_the_set_gives_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    class GaveUp:
+        def Match(self, text: str) -> None:  # noqa: N802 - mirrors re2.Set
+            return None
+
+    detector = SafetyDetector(list(_DETECTOR.cues), _DETECTOR.texts)
+    monkeypatch.setattr(detector, "_set", GaveUp())
+    assert detector.detect("he choked me") is not None
+    assert detector.detect("we had a lovely walk") is None
+
+
+def test_set_and_single_patterns_agree_on_long_text() -> None:
+    examples = [example for cue in _DETECTOR.cues for example in cue.flagged]
+    text = " ".join(examples * 3)[:MAX_CHARS]
+    norm = _ANALYZER.normalizer.normalize(text).text
+    from_set = set(_DETECTOR.candidates(norm))
+    one_by_one = {index for index, cue in enumerate(_DETECTOR.cues) if cue.regex.search(norm)}
+    assert from_set == one_by_one
+
+
+def test_detection_is_fast_on_hostile_input() -> None:
+    examples = [example for cue in _DETECTOR.cues for example in cue.flagged]
+    hostile = [
+        (" ".join(examples) + " ")[:MAX_CHARS],
+        ("he he he my husband said he'd " * 400)[:MAX_CHARS],
+        ("I'm not not not never scared " * 400)[:MAX_CHARS],
+        ("if I leave " * 600)[:MAX_CHARS],
+    ]
+    for text in hostile:
+        norm = _ANALYZER.normalizer.normalize(text).text
+        started = time.perf_counter()
+        _DETECTOR.detect(norm)
+        assert time.perf_counter() - started < 0.25
+
+
+# -- loader ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+CUE = """
+[[cue]]
+id = "zz-test"
+kind = "{kind}"
+level = "concern"
+pattern = '''{pattern}'''
+flagged = ["zz marker"]
+clean = ["nothing here"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("kind", "pattern", "words"),
+    [
+        ("violence", r"\bzz(", "not a valid RE2 pattern"),
+        ("violence", r"(?<=a)zz", "not a valid RE2 pattern"),
+        ("violence", r"\bzz {{NOPE}}", "unknown macro"),
+        ("feelings", r"\bzz\b", "unknown value"),
+    ],
+)
+def test_bad_cue_names_file_and_problem(data_dir: Path, kind: str, pattern: str, words: str) -> None:
+    bad = data_dir / "safety" / "zz_test.toml"
+    bad.write_text(CUE.format(kind=kind, pattern=pattern), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_analyzer(data_dir)
+    assert "zz_test.toml" in str(caught.value)
+    assert words in str(caught.value)
+
+
+def test_duplicate_cue_id_is_refused(data_dir: Path) -> None:
+    first = _DETECTOR.cues[0].id
+    (data_dir / "safety" / "zz_test.toml").write_text(
+        CUE.format(kind="violence", pattern=r"\bzz\b").replace("zz-test", first), encoding="utf-8"
+    )
+    with pytest.raises(DataError, match="duplicate id"):
+        load_analyzer(data_dir)
+
+
+def test_a_new_cue_file_is_picked_up(data_dir: Path) -> None:
+    (data_dir / "safety" / "zz_test.toml").write_text(
+        CUE.format(kind="violence", pattern=r"\bzz\s+marker\b"), encoding="utf-8"
+    )
+    analyzer = load_analyzer(data_dir)
+    safety = analyzer.analyze("there is a zz marker here").safety
+    assert safety is not None and safety.kinds == ("violence",)
+
+
+def test_extra_resources_are_added_after_the_defaults(tmp_path: Path) -> None:
+    extra = tmp_path / "local.toml"
+    extra.write_text('[[resource]]\nname = "Local line"\ncontact = "Call 123"\n', encoding="utf-8")
+    detector = load_safety(DATA_DIR / "safety.toml", extra)
+    safety = detector.detect("he hit me")
+    assert safety is not None
+    assert safety.resources[0].name == "Emergency services"
+    assert safety.resources[-1].name == "Local line"
+
+
+def test_missing_cue_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="no cue files"):
+        load_safety(DATA_DIR / "safety.toml", cue_dir=tmp_path / "nowhere")
