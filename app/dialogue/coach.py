@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.dialogue.moves import LineMoves
 from app.dialogue.scenarios import Scenario
+from app.dialogue.state import unrepaired_hurts
 from app.engine import Safety
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 MAX_PRAISE = 3
 MAX_CHANGES = 3
+FRESH_TURNS = 2  # a hurtful remark this recent, not yet apologised for, comes first
 _PUSHING = frozenset({"pressure"})
 _HURTING = frozenset({"blame", "criticism", "contempt", "absolute", "dismissive", "stigma"})
 
@@ -31,7 +33,8 @@ def _hint_candidates(state: dict[str, Any], scenario: Scenario, moves: LineMoves
     out: list[tuple[str, bool]] = []
     if negatives & _PUSHING:
         out.append(("calm", True))
-    if negatives & _HURTING:
+    fresh_hurt = any(state["turn"] - hurt["turn"] <= FRESH_TURNS for hurt in state["hurts"])
+    if negatives & _HURTING or (fresh_hurt and unrepaired_hurts(state) > 0):
         out.append(("repair", True))
     if not state["concern_addressed"] and state["turn"] >= 2:
         out.append(("concern", False))

@@ -101,9 +101,13 @@ def _rework(history: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _listed(history: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """The moves of the lines that moved the meter this way ("positives" up, "negatives" down)."""
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
+    sign = 1 if key == "positives" else -1
     for entry in history:
+        if _impact(entry) * sign <= 0:
+            continue
         for hit in entry[key]:
             if hit["move"] in seen or len(out) >= MAX_LISTED:
                 continue
