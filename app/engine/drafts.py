@@ -29,7 +29,7 @@ class Piece:
 def assemble(pieces: list[Piece]) -> str:
     """Join pieces into one message (see module docstring)."""
     specific = any(piece.kind != "kept" and not piece.droppable for piece in pieces)
-    rewritten = any(piece.kind != "kept" for piece in pieces)
+    rewritten = sum(piece.kind != "kept" for piece in pieces)
     said: set[str] = set()
     out: list[str] = []
     previous: Piece | None = None
@@ -42,11 +42,12 @@ def assemble(pieces: list[Piece]) -> str:
         else:
             if piece.droppable and (specific or general_said) or piece.kind == "stance" and stance_said:
                 continue
-            fresh = [part for part in _SENTENCE_END.split(text) if part.lower() not in said]
-            said.update(part.lower() for part in fresh)
-            text = " ".join(fresh)
-            if not text:
-                continue
+            if rewritten > 1:  # say no sentence twice
+                fresh = [part for part in _SENTENCE_END.split(text) if part.lower() not in said]
+                said.update(part.lower() for part in fresh)
+                text = " ".join(fresh)
+                if not text:
+                    continue
             general_said = general_said or piece.droppable
             stance_said = stance_said or piece.kind == "stance"
         if previous is not None:

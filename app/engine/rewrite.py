@@ -76,6 +76,9 @@ class Rewriter:
         self.manner = manner
         self.transforms = transforms
         self._topic_set = PatternSet([topic.regex.pattern for topic in topics])
+        self._cue_stances = list(manner.stance_cues)
+        cues = [manner.stance_cues[stance].pattern for stance in self._cue_stances]
+        self._cues = PatternSet(cues) if cues else None
         self._template_clean: dict[str, bool] = {}
         self._owner: Callable[[str], bool] | None = None
 
@@ -87,9 +90,10 @@ class Rewriter:
 
     def main_category(self, sentence: str, categories: Collection[str]) -> str | None:
         """The category a flagged sentence is treated as; a stance cue in it wins."""
-        for stance, cue in self.manner.stance_cues.items():
-            if categories and cue.search(sentence):
-                return stance
+        if categories and self._cues is not None:
+            found = self._cues.matching(sentence)
+            if found:
+                return self._cue_stances[found[0]]
         for category in self.manner.category_order:
             if category in categories:
                 return category

@@ -17,6 +17,7 @@ say well is left to the next transform, then to the topic templates.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,16 +118,14 @@ class TransformBook:
                 return text
         return text
 
-    def candidates(self, sentence: str, topic: str | None) -> list[tuple[str, str]]:
-        """(transform id, rewrite) for every transform that fits, best first."""
+    def candidates(self, sentence: str, topic: str | None) -> Iterator[tuple[str, str]]:
+        """(transform id, rewrite) for each transform that fits, best first (lazily)."""
         text = self.prepare(sentence)
-        found = []
         for index in self._set.matching(text):
             transform = self.transforms[index]
             rewritten = transform.apply(text, topic, self.wording)
             if rewritten is not None:
-                found.append((transform.id, rewritten))
-        return found
+                yield transform.id, rewritten
 
 
 def tidy(text: str) -> str:

@@ -48,7 +48,7 @@ def _rewrite(text: str, flags: dict[int, set[str]] | None = None, is_clean: obje
 def test_transform_example(item: tuple[Transform, str, str]) -> None:
     transform, given, want = item
     topic = _REWRITER.topic_of(given)
-    found = _REWRITER.transforms.candidates(given, topic.id if topic else None)
+    found = list(_REWRITER.transforms.candidates(given, topic.id if topic else None))
     assert found, f"no transform fits {given!r} ({transform.id})"
     assert found[0][1] == want
     assert _clean(want)
