@@ -146,12 +146,15 @@ def _compile_rule(
         regex = compile_pattern(source)
     except PatternError as exc:
         raise DataError(path, key, f"not a valid RE2 pattern: {exc}") from exc
-    unless = []
+    exceptions = []
     for index, exception in enumerate(raw.get("unless", [])):
         try:
-            unless.append(compile_pattern(expand_classes(exception, classes)))
+            exceptions.append(expand_classes(exception, classes))
+            compile_pattern(exceptions[-1])  # checked one by one, so an error names its index
         except PatternError as exc:
             raise DataError(path, f"{where}.unless[{index}]", f"not a valid RE2 pattern: {exc}") from exc
+    # All exceptions as one alternation: one search per hit instead of one per exception.
+    unless = [compile_pattern("|".join(f"(?:{e})" for e in exceptions))] if exceptions else []
     require_choice(path, f"{where}.principle", raw["principle"], principles)
     if not raw["flagged"]:
         raise DataError(path, f"{where}.flagged", "needs at least one example that must be flagged")
