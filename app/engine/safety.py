@@ -103,7 +103,7 @@ class Cue:
     file: str
     exception: Any = None  # a compiled `except` pattern, or None
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
+    def spans(self, text: str, *, first_only: bool = False) -> list[tuple[int, int]]:
         """Where this cue fires in normalised text, after negations and exceptions."""
         found = []
         for match in self.regex.finditer(text):
@@ -113,6 +113,8 @@ class Cue:
             if self.exception is not None and _excepted(self.exception, text, start, end):
                 continue
             found.append((start, end))
+            if first_only:
+                break
         return found
 
 
@@ -156,11 +158,13 @@ class SafetyDetector:
 
     def detect(self, text: str) -> Safety | None:
         """The safety answer for text, or None when nothing in it suggests danger."""
-        found = self.hits(text)
-        if not found:
+        fired = [
+            cue for cue in (self.cues[i] for i in self.candidates(text)) if cue.spans(text, first_only=True)
+        ]
+        if not fired:
             return None
-        kinds = tuple(kind for kind in KINDS if any(cue.kind == kind for cue, _, _ in found))
-        level = "urgent" if any(cue.level == "urgent" for cue, _, _ in found) else "concern"
+        kinds = tuple(kind for kind in KINDS if any(cue.kind == kind for cue in fired))
+        level = "urgent" if any(cue.level == "urgent" for cue in fired) else "concern"
         return self.answer(level, kinds)
 
     def answer(self, level: str, kinds: tuple[str, ...]) -> Safety:

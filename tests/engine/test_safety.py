@@ -36,7 +36,7 @@ def _cue_spans(cue: Cue, text: str) -> list[tuple[int, int]]:
 def test_cue_flags_its_example(item: tuple[Cue, str]) -> None:
     cue, example = item
     assert _cue_spans(cue, example), f"{cue.id} ({cue.file}) does not fire on {example!r}"
-    safety = _ANALYZER.analyze(example).safety
+    safety = _ANALYZER.analyze(example, with_rewrite=False).safety
     assert safety is not None and cue.kind in safety.kinds
 
 
@@ -80,7 +80,7 @@ def test_cue_count_stays_reasonable() -> None:
     ],
 )
 def test_negation_does_not_hide_a_disclosure(text: str) -> None:
-    assert _ANALYZER.analyze(text).safety is not None
+    assert _ANALYZER.analyze(text, with_rewrite=False).safety is not None
 
 
 @pytest.mark.parametrize(
@@ -95,17 +95,17 @@ def test_negation_does_not_hide_a_disclosure(text: str) -> None:
     ],
 )
 def test_negation_cancels_a_cue(text: str) -> None:
-    assert _ANALYZER.analyze(text).safety is None
+    assert _ANALYZER.analyze(text, with_rewrite=False).safety is None
 
 
 def test_urgent_and_concern_levels() -> None:
     urgent = ["He choked me.", "I want to kill myself.", "He pointed a gun at me.", "He said he'd kill me."]
     concern = ["He checks my phone every night.", "She controls all the money.", "I'm scared of him."]
     for text in urgent:
-        safety = _ANALYZER.analyze(text).safety
+        safety = _ANALYZER.analyze(text, with_rewrite=False).safety
         assert safety is not None and safety.level == "urgent", text
     for text in concern:
-        safety = _ANALYZER.analyze(text).safety
+        safety = _ANALYZER.analyze(text, with_rewrite=False).safety
         assert safety is not None and safety.level == "concern", text
 
 
@@ -148,13 +148,13 @@ _SCOPE = (
     ],
 )
 def test_safety_message_snapshot(text: str, expected: str) -> None:
-    safety = _ANALYZER.analyze(text).safety
+    safety = _ANALYZER.analyze(text, with_rewrite=False).safety
     assert safety is not None
     assert safety.message == expected
 
 
 def test_safety_message_content_and_resources() -> None:
-    safety = _ANALYZER.analyze("My husband slapped me.").safety
+    safety = _ANALYZER.analyze("My husband slapped me.", with_rewrite=False).safety
     assert safety is not None
     message = safety.message
     assert "emergency services" in message
@@ -268,7 +268,7 @@ def test_a_new_cue_file_is_picked_up(data_dir: Path) -> None:
         CUE.format(kind="violence", pattern=r"\bzz\s+marker\b"), encoding="utf-8"
     )
     analyzer = load_analyzer(data_dir)
-    safety = analyzer.analyze("there is a zz marker here").safety
+    safety = analyzer.analyze("there is a zz marker here", with_rewrite=False).safety
     assert safety is not None and safety.kinds == ("violence",)
 
 
