@@ -41,6 +41,7 @@ CATEGORIES = (
     "stigma",
 )
 SEVERITIES = ("high", "medium", "low")
+_UNLESS_WINDOW = 240  # characters either side of a match that its exceptions can see
 
 _RULE_SCHEMA = {
     "id": Field(str),
@@ -100,7 +101,11 @@ class Rule:
                 continue
             if self.unless:
                 s_start, s_end = sentence_at(sentences, match.start())
-                sentence = text[s_start : max(s_end, match.end())]
+                # A window of the sentence around the match: real sentences fit in it, and a
+                # 5,000-character run-on with a hit every few words stays linear.
+                s_start = max(s_start, match.start() - _UNLESS_WINDOW)
+                s_end = min(max(s_end, match.end()), match.end() + _UNLESS_WINDOW)
+                sentence = text[s_start:s_end]
                 if any(exception.search(sentence) for exception in self.unless):
                     continue
             found.append((start, end))

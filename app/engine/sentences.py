@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 _EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d"
 # A boundary: a run of end punctuation before a space or the end, a line break, a run of
@@ -40,10 +41,5 @@ def _append(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> No
 
 def sentence_at(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
     """The sentence span that contains position (or the nearest one before it)."""
-    chosen = (0, 0)
-    for start, end in spans:
-        if start <= position:
-            chosen = (start, end)
-        else:
-            break
-    return chosen
+    index = bisect_right(spans, position, key=lambda span: span[0]) - 1
+    return spans[index] if index >= 0 else (0, 0)
