@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,8 @@ def test_check_prints_linter_lines_and_exits_1_on_findings() -> None:
     done = run("check", "You never listen to me.")
     out = done.stdout.decode()
     assert done.returncode == 1
-    assert "1:5:" in out and "never" in out
+    assert re.search(r"^1:\d+: high \w+ \[[a-z-]+\] \"[^\"]*\": ", out, re.M), out
+    assert "never" in out
     assert "rewrite:" in out
 
 

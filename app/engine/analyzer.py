@@ -54,7 +54,10 @@ class Analyzer:
     def is_clean(self, text: str) -> bool:
         """True when text has no findings (used to vet rewrites)."""
         norm = self.normalizer.normalize(text)
-        return not self.rules.matches(norm.text, split_sentences(norm.text))
+        candidates = self.rules.candidates(norm.text)
+        if not candidates:
+            return True
+        return not self.rules.matches(norm.text, split_sentences(norm.text), candidates)
 
     def analyze(self, text: str, *, with_rewrite: bool = True) -> Analysis:
         """The analysis object for text (API.md); raises InputError for empty or huge text."""

@@ -30,12 +30,104 @@ class PatternError(ValueError):
     """A pattern is not valid RE2 syntax."""
 
 
-def compile_pattern(pattern: str) -> Any:
+def compile_pattern(pattern: str) -> Regex:
     """Compile one pattern with RE2 (case-insensitive); raise PatternError if invalid."""
     try:
-        return re2.compile(pattern, _OPTIONS)
+        return Regex(re2.compile(pattern, _OPTIONS))
     except re2.error as exc:
         raise PatternError(str(exc) or "invalid RE2 pattern") from exc
+
+
+_NULL = (-1, -1)
+_UNANCHORED = re2._Anchor.UNANCHORED
+# The last text encoded, shared by every pattern run over it: (text, utf-8 bytes or None).
+_last_encoded: tuple[str, bytes | None] = ("", b"")
+
+
+def _ascii_bytes(text: str) -> bytes | None:
+    """UTF-8 bytes of text when it is plain ASCII (byte offsets = character offsets), else None."""
+    global _last_encoded
+    last = _last_encoded
+    if last[0] is text:
+        return last[1]
+    data = text.encode("ascii") if text.isascii() else None
+    _last_encoded = (text, data)
+    return data
+
+
+class _Match:
+    """A match on ASCII text: spans per group, as character offsets."""
+
+    __slots__ = ("_names", "_spans", "_text")
+
+    def __init__(self, text: str, spans: list[tuple[int, int]], names: Mapping[str, int]) -> None:
+        self._text = text
+        self._spans = spans
+        self._names = names
+
+    def _index(self, group: int | str) -> int:
+        return self._names[group] if isinstance(group, str) else group
+
+    def start(self, group: int | str = 0) -> int:
+        return self._spans[self._index(group)][0]
+
+    def end(self, group: int | str = 0) -> int:
+        return self._spans[self._index(group)][1]
+
+    def span(self, group: int | str = 0) -> tuple[int, int]:
+        return self._spans[self._index(group)]
+
+    def group(self, group: int | str = 0) -> str | None:
+        start, end = self._spans[self._index(group)]
+        return None if start < 0 else self._text[start:end]
+
+    def groups(self, default: str | None = None) -> tuple[str | None, ...]:
+        return tuple(default if s < 0 else self._text[s:e] for s, e in self._spans[1:])
+
+
+class Regex:
+    """An RE2 pattern with a fast path for ASCII text.
+
+    google-re2's Python wrapper converts byte offsets to character offsets on every call,
+    which dominates the cost of short texts; on ASCII text (most of what people type,
+    after normalisation) the offsets are the same, so we call RE2 directly.
+    """
+
+    __slots__ = ("_re", "_slow", "groupindex", "groups", "pattern")
+
+    def __init__(self, compiled: Any) -> None:
+        self._slow = compiled
+        self._re = compiled._regexp
+        self.pattern: str = compiled.pattern
+        self.groupindex: Mapping[str, int] = compiled.groupindex
+        self.groups: int = compiled.groups
+
+    def finditer(self, text: str) -> Any:
+        data = _ascii_bytes(text)
+        if data is None:
+            return self._slow.finditer(text)
+        return self._iter_ascii(text, data)
+
+    def _iter_ascii(self, text: str, data: bytes) -> Any:
+        pos, end = 0, len(data)
+        match = self._re.Match
+        while True:
+            spans = match(_UNANCHORED, data, pos, end)
+            if spans[0] == _NULL:
+                return
+            yield _Match(text, spans, self.groupindex)
+            start, stop = spans[0]
+            pos = stop if stop > start else stop + 1  # step past an empty match
+            if pos > end:
+                return
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        data = _ascii_bytes(text)
+        if data is None:
+            return self._slow.search(text, pos, endpos)
+        end = len(data) if endpos is None else max(0, min(endpos, len(data)))
+        spans = self._re.Match(_UNANCHORED, data, max(0, min(pos, end)), end)
+        return None if spans[0] == _NULL else _Match(text, spans, self.groupindex)
 
 
 def phrase_to_pattern(phrase: str) -> str:
@@ -91,5 +183,6 @@ class PatternSet:
         """Indexes of the patterns that match somewhere in text."""
         if self._empty:
             return []
-        found = self._set.Match(text)
+        data = _ascii_bytes(text)
+        found = self._set.Match(text if data is None else data)
         return sorted(found) if found else []

@@ -6,27 +6,36 @@ import re
 from bisect import bisect_right
 
 _EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d"
-# A boundary: a run of end punctuation before a space or the end, a line break, a run of
-# emoji, a spaced dash, or a semicolon. Runs are matched only from their first character
-# and possessively, so hostile input (5,000 "!") stays linear.
-_BOUNDARY = re.compile(
-    r"(?<![.!?\u2026])[.!?\u2026]++[\"')\]]*+(?=\s|$)"
-    r"|\n"
-    rf"|(?<![{_EMOJI}])[{_EMOJI}]++"
-    r"|(?<=\s)-(?=\s)"
-    r"|;"
-)
+# Boundary candidates: a run of end punctuation (with closing quotes), a line break, a run
+# of emoji, a dash, or a semicolon. The pattern starts with a character class, so the scan
+# is fast, and each run is consumed whole from its first character, so hostile input
+# (5,000 "!" or spaces) stays linear. Whether a candidate really ends a sentence is
+# decided below: punctuation must be followed by a space or the end, a dash by spaces.
+_CANDIDATE = re.compile(rf"[.!?\u2026]+[\"')\]]*|\n|[{_EMOJI}]+|;|-")
+_END_PUNCTUATION = ".!?\u2026"
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """[start, end) spans of the sentences of text, trimmed of surrounding space."""
     spans: list[tuple[int, int]] = []
     last = 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.end() if text[match.start()] in ".!?\u2026" else match.start()
+    size = len(text)
+    for match in _CANDIDATE.finditer(text):
+        start, stop = match.span()
+        first = text[start]
+        if first in _END_PUNCTUATION:
+            if stop < size and not text[stop].isspace():
+                continue  # "3.5", "e.g.x": not an end
+            end = stop
+        elif first == "-":
+            if not (start > 0 and stop < size and text[start - 1].isspace() and text[stop].isspace()):
+                continue  # a hyphen inside a word
+            end = start
+        else:
+            end = start
         _append(text, last, end, spans)
-        last = match.end()
-    _append(text, last, len(text), spans)
+        last = stop
+    _append(text, last, size, spans)
     return spans
 
 
