@@ -1,0 +1,85 @@
+"""Normalisation: what rules see, and offsets that map back to the text as the user typed it."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.engine import Analyzer
+from app.engine.normalize import Normalizer
+
+
+@pytest.fixture(scope="module")
+def normalizer(analyzer: Analyzer) -> Normalizer:
+    return analyzer.normalizer
+
+
+@pytest.mark.parametrize(
+    ("typed", "seen"),
+    [
+        ("You\u2019re never home", "You're never home"),  # curly apostrophe
+        ("\u201cWhatever,\u201d he said", '"Whatever," he said'),  # curly double quotes
+        ("\uff59\uff4f\uff55 \uff4e\uff45\uff56\uff45\uff52", "you never"),  # full-width (NFKC)
+        ("ne\u200bver", "never"),  # zero-width space dropped
+        ("al\u200dways\ufeff", "always"),  # zero-width joiner and BOM dropped
+        ("\u202eyou never", "you never"),  # bidi override dropped
+        ("you neverrrr listen", "you never listen"),  # stretched letters
+        ("soooo lazy", "so lazy"),
+        ("u never call", "you never call"),
+        ("ur so lazy today", "you're so lazy today"),  # "ur" before an adjective-ish word
+        ("ur phone is ringing", "your phone is ringing"),  # "ur" before a noun
+        ("ure impossible", "you're impossible"),
+        ("i dont care", "i don't care"),
+        ("you're so selfsh", "you're so selfish"),  # a typo of a rule word
+        ("that is ridiculus", "that is ridiculous"),
+    ],
+)
+def test_what_the_rules_see(normalizer: Normalizer, typed: str, seen: str) -> None:
+    assert normalizer.normalize(typed).text == seen
+
+
+@pytest.mark.parametrize("word", ["ever", "every", "clever", "lately", "listen", "dinner", "always"])
+def test_real_words_are_not_corrected(normalizer: Normalizer, word: str) -> None:
+    assert normalizer.normalize(f"you {word} here").text == f"you {word} here"
+
+
+def test_plain_text_is_unchanged(normalizer: Normalizer) -> None:
+    text = "Could we try one session together? I love you."
+    norm = normalizer.normalize(text)
+    assert norm.text == text
+    assert norm.to_original(6, 8) == (6, 8)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "You\u2019re \uff4e\uff45\uff56\uff45\uff52 home",
+        "ne\u200bver mind, u neverrrr listen",
+        "\U0001f621\U0001f621 ur sooo lazy \U0001f621",
+        "\u202eyou always forget the bins \u2764\ufe0f",
+        "line one\n\nu nvr help\tme",
+        "caf\u00e9 first, then ur alwys late",
+    ],
+)
+def test_spans_map_back_to_the_exact_characters_typed(normalizer: Normalizer, typed: str) -> None:
+    norm = normalizer.normalize(typed)
+    for start in range(len(norm.text)):
+        for end in range(start + 1, min(len(norm.text), start + 12) + 1):
+            o_start, o_end = norm.to_original(start, end)
+            assert 0 <= o_start <= o_end <= len(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "excerpt"),
+    [
+        ("You\u2019re \uff4e\uff45\uff56\uff45\uff52 home", "\uff4e\uff45\uff56\uff45\uff52"),
+        ("ne\u200bver mind, u neverrrr listen", "neverrrr"),
+        ("\U0001f621\U0001f621 u alwys forget stuff \U0001f621", "alwys"),
+        ("honestly u nvr listen", "nvr"),
+    ],
+)
+def test_findings_on_odd_input_point_at_what_was_typed(analyzer: Analyzer, typed: str, excerpt: str) -> None:
+    analysis = analyzer.analyze(typed)
+    assert analysis.findings, typed
+    for finding in analysis.findings:
+        assert typed[finding.start : finding.end] == finding.excerpt
+    assert any(excerpt in finding.excerpt for finding in analysis.findings)
