@@ -1,27 +1,21 @@
 """A real uvicorn server and Debian's Chromium driven by Playwright (never a downloaded browser).
 
-The server runs on a free 127.0.0.1 port with its own SQLite file; its PID is recorded and it
-is stopped at the end of the session. One browser serves the whole session; each test gets a
+The server runs on a free 127.0.0.1 port with its own SQLite file (app.web.local_server); it is
+stopped by its PID at the end of the session. One browser serves the whole session; each test gets a
 fresh context (no shared cookies) and fails on any console error, page error or dialog.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from store.databases import skip_or_fail
 
-from app.paths import ROOT
+from app.web.local_server import LocalServer, ServerDidNotStart, free_port, start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,72 +30,29 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SHOTS = Path("/tmp/shots")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Server:
-    url: str
-    pid: int
-    log: Path
+Server = LocalServer  # the name the tests import
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
     folder = tmp_path_factory.mktemp("server")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("WEFRAME_")}
-    env.update(
-        {
-            "DATABASE_URL": "",
-            "WEFRAME_DATA_DIR": str(folder),
-            "WEFRAME_QUICK_EXIT_URL": f"{url}/healthz",
-            "WEFRAME_PURGE_INTERVAL_SECONDS": "0",
-        }
-    )
-    log = folder / "server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "app.web.main:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    port = free_port()
+    env = {
+        "WEFRAME_DATA_DIR": str(folder),
+        "WEFRAME_QUICK_EXIT_URL": f"http://127.0.0.1:{port}/healthz",
+        "WEFRAME_PURGE_INTERVAL_SECONDS": "0",
+        # on, but roomy: one browser session sends a few hundred API calls from one address
+        "WEFRAME_RATE_LIMIT_PER_MINUTE": "1200",
+        "WEFRAME_RATE_LIMIT_BURST": "400",
+    }
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server exited at start-up:\n{log.read_text(errors='replace')}")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer within 30 s:\n{log.read_text(errors='replace')}")
-            time.sleep(0.1)
-        yield Server(url=url, pid=process.pid, log=log)
+        started = start_server(env, folder / "server.log", port=port)
+    except ServerDidNotStart as exc:
+        pytest.fail(str(exc))
+    try:
+        yield started
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        started.stop()
 
 
 @pytest.fixture(scope="session")

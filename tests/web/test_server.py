@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,52 +12,18 @@ import httpx
 import pytest
 from store.databases import fresh_postgres_schema
 
-from app.paths import DATA_DIR, ROOT
+from app.paths import DATA_DIR
 from app.web import server as server_module
+from app.web.local_server import local_server
 from web.rehearsing import WARM_LINES
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
 def running_server(tmp_path: Path, **env: str) -> Iterator[str]:
     """`python -m app serve` on a free port; stopped by its PID afterwards."""
-    port = _free_port()
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("WEFRAME_") and k != "DATABASE_URL"}
-    full_env.update({"WEFRAME_DATA_DIR": str(tmp_path), "WEFRAME_LOG_LEVEL": "warning", **env})
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=full_env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 40
-        while True:
-            assert process.poll() is None, log.read_text(errors="replace")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, log.read_text(errors="replace")
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    env = {"WEFRAME_DATA_DIR": str(tmp_path), **env}
+    with local_server(env, tmp_path / "serve.log", serve=True) as server:
+        yield server.url
 
 
 def test_a_bad_data_file_stops_start_up_naming_the_file(
