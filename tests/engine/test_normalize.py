@@ -37,7 +37,11 @@ def test_what_the_rules_see(normalizer: Normalizer, typed: str, seen: str) -> No
     assert normalizer.normalize(typed).text == seen
 
 
-@pytest.mark.parametrize("word", ["ever", "every", "clever", "lately", "listen", "dinner", "always"])
+@pytest.mark.parametrize(
+    "word",
+    ["ever", "every", "clever", "lately", "listen", "dinner", "always", "considerate", "responsible",
+     "unselfish", "empathetic", "insensitive", "honesty", "discussing", "traumatic", "consoling"],
+)  # fmt: skip
 def test_real_words_are_not_corrected(normalizer: Normalizer, word: str) -> None:
     assert normalizer.normalize(f"you {word} here").text == f"you {word} here"
 
