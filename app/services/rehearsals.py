@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from app.engine import InputError
 from app.services.dialogue import DialogueEngine
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.safety import PAUSED_MESSAGE, safety_of, safety_only_coach, safety_report
 from app.services.texts import check_text, input_error
 from app.services.tokens import hash_token, new_token, token_matches
 from app.store.database import session_scope
@@ -116,6 +117,8 @@ def post_turn(ctx: Rehearsals, *, rehearsal_id: str, token: str | None, text: st
     with session_scope(ctx.engine) as session:
         rehearsal = _load_owned(ctx, session, rehearsal_id, token)
         session.expunge(rehearsal)
+    if rehearsal.safety is not None:
+        raise Conflict(PAUSED_MESSAGE)
     if ctx.dialogue.public_state(rehearsal.state).get("outcome") is not None:
         raise Conflict("This rehearsal is over. Start a new one to practise again.")
     try:
@@ -124,13 +127,14 @@ def post_turn(ctx: Rehearsals, *, rehearsal_id: str, token: str | None, text: st
         raise Conflict("This rehearsal is over. Start a new one to practise again.") from None
     except InputError as exc:
         raise input_error(exc) from None
-    coach = jsonable(turn.coach)
+    coach = safety_only_coach(jsonable(turn.coach))
     number = rehearsal.turn + 1
     now = now_utc(ctx)
-    safety = _safety_of(coach) or rehearsal.safety
+    safety = safety_of(coach)
+    spouse_line = None if safety is not None else turn.reply  # the role-play stops at a disclosure
     lines = [("user", text)]
-    if turn.reply is not None:
-        lines.append(("spouse", turn.reply))
+    if spouse_line is not None:
+        lines.append(("spouse", spouse_line))
     notes = [str(note) for note in coach.get("notes") or []]
     if notes:
         lines.append(("coach", "\n".join(notes)))
@@ -158,7 +162,9 @@ def post_turn(ctx: Rehearsals, *, rehearsal_id: str, token: str | None, text: st
             _raise_lost_race(ctx, rehearsal_id)
     state = ctx.dialogue.public_state(turn.state)
     report = ctx.dialogue.build_report(turn.state) if state.get("outcome") is not None else None
-    reply = None if turn.reply is None else {"role": "spouse", "text": turn.reply}
+    if safety is not None:
+        report = safety_report(report, safety)
+    reply = None if spouse_line is None else {"role": "spouse", "text": spouse_line}
     return TurnResult(reply=reply, coach=coach, state=state, report=report)
 
 
@@ -170,9 +176,13 @@ def read_rehearsal(ctx: Rehearsals, *, rehearsal_id: str, token: str | None) -> 
             .where(col(RehearsalMessage.rehearsal_id) == rehearsal_id)
             .order_by(col(RehearsalMessage.turn), col(RehearsalMessage.position))
         ).all()
-        messages = [{"role": row.role, "text": row.text} for row in rows]
         state, scenario, safety, turns = rehearsal.state, rehearsal.scenario, rehearsal.safety, rehearsal.turn
+        if safety is not None:
+            rows = _safety_view(rows, _first_disclosure(session, rehearsal_id, default=turns))
+        messages = [{"role": row.role, "text": row.text} for row in rows]
     report = ctx.dialogue.build_report(state) if turns else None
+    if safety is not None:
+        report = safety_report(report, safety)
     return RehearsalView(
         id=rehearsal_id,
         scenario=scenario,
@@ -185,8 +195,15 @@ def read_rehearsal(ctx: Rehearsals, *, rehearsal_id: str, token: str | None) -> 
 
 def delete_rehearsal(ctx: Rehearsals, *, rehearsal_id: str, token: str | None) -> None:
     with session_scope(ctx.engine) as session:
-        rehearsal = _load_owned(ctx, session, rehearsal_id, token)
-        session.delete(rehearsal)
+        token_hash = _load_owned(ctx, session, rehearsal_id, token).token_hash
+    # a transaction that starts by writing waits its turn for SQLite's lock; one that read first
+    # could not upgrade after another writer committed. Turns and messages go by ON DELETE CASCADE.
+    with session_scope(ctx.engine) as session:
+        session.execute(
+            delete(Rehearsal)
+            .where(col(Rehearsal.id) == rehearsal_id, col(Rehearsal.token_hash) == token_hash)
+            .execution_options(synchronize_session=False)
+        )
         session.commit()
 
 
@@ -218,13 +235,22 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _safety_of(coach: dict[str, Any]) -> dict[str, Any] | None:
-    analysis = coach.get("analysis")
-    if isinstance(analysis, dict):
-        safety = analysis.get("safety")
-        if isinstance(safety, dict):
-            return safety
-    return None
+def _first_disclosure(session: Any, rehearsal_id: str, *, default: int) -> int:
+    """The number of the first turn whose coaching carried a safety answer."""
+    turns = session.exec(
+        select(RehearsalTurn.turn, RehearsalTurn.coach)
+        .where(col(RehearsalTurn.rehearsal_id) == rehearsal_id)
+        .order_by(col(RehearsalTurn.turn))
+    ).all()
+    return next((number for number, coach in turns if safety_of(coach) is not None), default)
+
+
+def _safety_view(rows: Any, first_disclosure: int) -> list[Any]:
+    """After a disclosure, the conversation shows the user's own lines and the safety notes only:
+    the spouse's lines and the earlier coaching on persuading them are withheld."""
+    return [
+        row for row in rows if row.role == "user" or (row.role == "coach" and row.turn >= first_disclosure)
+    ]
 
 
 def jsonable(value: Any) -> Any:

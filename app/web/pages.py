@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from app.engine import MAX_CHARS
+from app.engine import MAX_CHARS, Analyzer
 from app.paths import ROOT
 from app.services.rehearsals import Rehearsals
 from app.settings import Settings
@@ -33,14 +33,27 @@ class ScenarioCard:
 
 
 @dataclass(frozen=True)
-class ChatPage:
+class HelpContact:
+    name: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class HelpPage:
+    """Everything help.html (and the header and help parts of every page) may use."""
+
+    resources: list[HelpContact]
+    quick_exit_url: str
+    asset_version: str
+
+
+@dataclass(frozen=True)
+class ChatPage(HelpPage):
     """Everything chat.html may use."""
 
     scenarios: list[ScenarioCard]
     max_chars: int
     retention_days: int
-    quick_exit_url: str
-    asset_version: str
 
 
 def persona_text(persona: Any) -> str:
@@ -65,21 +78,39 @@ def asset_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def help_contacts(analyzer: Analyzer) -> list[HelpContact]:
+    """The safety resources (data/safety.toml plus WEFRAME_EXTRA_RESOURCES), always on offer."""
+    return [HelpContact(r.name, r.contact) for r in analyzer.safety.texts.resources]
+
+
 @router.get("/", response_class=HTMLResponse)
 def show_chat(request: Request) -> HTMLResponse:
     settings: Settings = request.app.state.settings
     rehearsals: Rehearsals = request.app.state.rehearsals
     page = ChatPage(
+        resources=help_contacts(request.app.state.analyzer),
+        quick_exit_url=settings.quick_exit_url,
+        asset_version=asset_version(),
         scenarios=[
             ScenarioCard(s["id"], s["title"], s["description"], persona_text(s["persona"]))
             for s in scenario_list(rehearsals.dialogue)
         ],
         max_chars=MAX_CHARS,
         retention_days=settings.retention_days,
+    )
+    return templates.TemplateResponse(request, "chat.html", {"page": page})
+
+
+@router.get("/help", response_class=HTMLResponse)
+def show_help(request: Request) -> HTMLResponse:
+    """The contacts on a page of their own: the header's "Get help" link works without script."""
+    settings: Settings = request.app.state.settings
+    page = HelpPage(
+        resources=help_contacts(request.app.state.analyzer),
         quick_exit_url=settings.quick_exit_url,
         asset_version=asset_version(),
     )
-    return templates.TemplateResponse(request, "chat.html", {"page": page})
+    return templates.TemplateResponse(request, "help.html", {"page": page})
 
 
 @router.get("/favicon.ico")

@@ -148,7 +148,12 @@ def test_a_safety_disclosure_is_shown_prominently(page: Any, shots: Path, watch:
     entry = _entries(page, "log-check").last
     assert "safety note" in entry.text_content() and entry.locator(".findings").count() == 0
     page.screenshot(path=str(shots / "safety.png"), full_page=True, animations="disabled")
-    # in a rehearsal the role-play pauses
+    # after a disclosure this page offers no rehearsal of persuading the partner
+    page.get_by_role("tab", name="Rehearse").click()
+    assert page.locator("#safety-paused").is_visible()
+    assert not page.get_by_role("button", name="Start rehearsal").is_visible()
+    # in a rehearsal the role-play pauses (a fresh page, as a new visit)
+    page.reload()
     page.get_by_role("tab", name="Rehearse").click()
     page.get_by_role("button", name="Start rehearsal").click()
     page.locator("#log-rehearse li.spouse").first.wait_for()

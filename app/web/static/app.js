@@ -42,6 +42,8 @@
   let busy = false;
   let rehearsal = null; // {id, state}
   let markCounter = 0;
+  // Set by the first safety answer, never cleared on this page: a later "I'm fine" changes nothing.
+  let safetyActive = false;
 
   // ---- small DOM helpers (text only) -------------------------------------------------------
   function el(tag, attrs, ...children) {
@@ -191,8 +193,21 @@
   }
 
   // ---- safety -----------------------------------------------------------------------------
+  // After a disclosure the page shows the user's own words, the safety note and the contacts:
+  // the stylesheet hides every coaching card, the spouse, the openness meter and the way to start
+  // a rehearsal (body.safety-active), and new entries get no phrasing advice.
+  function enterSafetyMode() {
+    safetyActive = true;
+    document.body.classList.add("safety-active");
+    // earlier lines keep their words but lose the marks and their explanations
+    for (const note of document.querySelectorAll(".log .marked .sr-only")) note.remove();
+    for (const mark of document.querySelectorAll(".log mark")) mark.replaceWith(mark.textContent);
+    if (mode === "rehearse") setComposerEnabled(rehearsal !== null && !rehearsal.state.outcome);
+  }
+
   function showSafety(safety) {
     if (!safety) return;
+    enterSafetyMode();
     const box = $("safety");
     $("safety-message").textContent = safety.message;
     const list = $("safety-resources");
@@ -244,15 +259,21 @@
 
   function analysisEntry(analysis, withRewrite) {
     const entry = el("li", { class: "entry" });
+    const findings = safetyActive ? [] : analysis.findings;
     entry.append(
       el("div", { class: "bubble user" },
         el("span", { class: "sr-only", text: "You wrote: " }),
-        el("p", { class: "marked" }, markedText(analysis.text, analysis.findings))),
+        el("p", { class: "marked" }, markedText(analysis.text, findings))),
     );
     if (analysis.safety) {
       // no coaching on phrasing after a disclosure: the safety note above is what matters
       entry.append(el("div", { class: "card safety-pointer" },
         el("p", { class: "summary", text: "What you wrote matters more than how it is phrased. Please read the safety note at the top of the page." })));
+      return entry;
+    }
+    if (safetyActive) {
+      entry.append(el("div", { class: "card safety-pointer" },
+        el("p", { class: "summary", text: "Phrasing help is paused on this page while your safety comes first. The contacts at the top stay there for you." })));
       return entry;
     }
     const card = el("div", { class: "card", "data-tone": analysis.tone },
@@ -294,7 +315,7 @@
       content);
   }
 
-  function coachBubble(coach) {
+  function coachBubble(coach, isSafetyNote) {
     const parts = el("div", { class: "coach-body" });
     const moves = coach.moves || [];
     if (moves.length) {
@@ -308,7 +329,9 @@
     }
     for (const note of coach.notes || []) parts.append(el("p", { text: note }));
     if (coach.rewrite) parts.append(rewriteBlock(coach.rewrite, "You could say"));
-    return bubble("coach", parts);
+    const node = bubble("coach", parts);
+    if (isSafetyNote) node.classList.add("safety-note");
+    return node;
   }
 
   function textBlock(text) {
@@ -401,7 +424,12 @@
     $("delete-confirm").hidden = true;
     const log = $("log-rehearse");
     log.replaceChildren();
-    for (const message of data.messages || []) log.append(bubble(message.role, textBlock(message.text)));
+    for (const message of data.messages || []) {
+      const node = bubble(message.role, textBlock(message.text));
+      // after a disclosure the server sends only the user's lines and the safety notes
+      if (data.safety && message.role === "coach") node.classList.add("safety-note");
+      log.append(node);
+    }
     const link = new URL("/?r=" + encodeURIComponent(data.id), location.href).href;
     $("resume-link").href = link;
     history.replaceState(null, "", "/?r=" + encodeURIComponent(data.id));
@@ -411,6 +439,7 @@
   }
 
   async function startRehearsal(scenario) {
+    if (safetyActive) return;
     const data = await call("POST", "/api/rehearsals", { scenario });
     showRehearsal(data);
     say("Rehearsal started. Your partner speaks first.");
@@ -424,7 +453,7 @@
     log.append(bubble("user", el("p", { class: "line marked" },
       analysis ? markedText(analysis.text, analysis.findings) : text)));
     if (data.reply) log.append(bubble("spouse", textBlock(data.reply.text)));
-    log.append(coachBubble(data.coach || {}));
+    log.append(coachBubble(data.coach || {}, Boolean(analysis && analysis.safety)));
     setState(data.state);
     if (data.report) renderReport(data.report, data.state.outcome);
     if (analysis && analysis.safety) showSafety(analysis.safety);
@@ -538,6 +567,14 @@
     }
   }
 
+  function showHelp(event) {
+    event.preventDefault(); // no navigation and no history entry: what is typed stays on the page
+    const help = $("help");
+    help.hidden = false;
+    help.scrollIntoView({ block: "start" });
+    help.focus();
+  }
+
   function quickExit() {
     const url = $("quick-exit").dataset.url || "about:blank";
     document.title = "";
@@ -547,6 +584,11 @@
 
   function wire() {
     $("quick-exit").addEventListener("click", quickExit);
+    $("help-link").addEventListener("click", showHelp);
+    $("help-close").addEventListener("click", () => {
+      $("help").hidden = true;
+      $("help-link").focus();
+    });
     for (const tab of document.querySelectorAll('[role="tab"]')) {
       tab.addEventListener("click", () => switchMode(tab.dataset.mode, false));
       tab.addEventListener("keydown", onTabKey);
