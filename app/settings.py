@@ -65,8 +65,19 @@ class Settings(BaseSettings):
     )
     workers: int = Field(default=1, ge=1, le=64, description="uvicorn worker processes for `weframe serve`.")
     forwarded_allow_ips: str = Field(
-        default="127.0.0.1",
-        description="Proxies whose X-Forwarded-* headers uvicorn trusts (comma-separated, or *).",
+        default="",
+        description="Proxies whose X-Forwarded-For/-Proto headers are trusted (comma-separated IPs, or *). "
+        "Empty: none; the client is the address that connected, and X-Forwarded-For is ignored.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=60,
+        ge=0,
+        description="API requests (/api/...) one client may make per minute; more answer 429. 0: no limit.",
+    )
+    rate_limit_burst: int = Field(
+        default=30,
+        ge=1,
+        description="How many API requests one client may send at once before the rate applies.",
     )
     log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
         default="info", description="Log level of the server (never includes user text)."

@@ -42,6 +42,16 @@ TOO_LARGE = _error("Text over 5,000 characters, or a request body over the size 
 INVALID = _error("Empty text, a malformed JSON body, or a field of the wrong type.")
 NOT_FOUND = _error("No such rehearsal, or a missing or wrong token (the same answer for all).")
 CONFLICT = _error("The rehearsal is over, or another turn was written first.")
+CROSS_SITE = _error("A browser sent this from another site (Sec-Fetch-Site or Origin).")
+
+
+def _retry_later(description: str) -> dict[str, Any]:
+    retry_after = {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}
+    return {**_error(description), "headers": {"Retry-After": retry_after}}
+
+
+RATE_LIMITED = _retry_later("Too many requests from this client in a short time.")
+BUSY = _retry_later("The database is busy or unavailable.")
 _OWNED = {"rehearsal_id": "$response.body#/id", "header.X-Rehearsal-Token": "$response.body#/token"}
 REHEARSAL_LINKS = {
     name: {"operationId": name, "parameters": _OWNED}
@@ -102,7 +112,7 @@ def read_health(rehearsals: RehearsalsDep) -> Any:
     "/api/analyze",
     operation_id="analyze",
     response_model=AnalysisOut,
-    responses={413: TOO_LARGE, 422: INVALID},
+    responses={403: CROSS_SITE, 413: TOO_LARGE, 422: INVALID, 429: RATE_LIMITED},
     tags=["analysis"],
 )
 def analyze(body: TextIn, analyzer: AnalyzerDep) -> Any:
@@ -111,7 +121,11 @@ def analyze(body: TextIn, analyzer: AnalyzerDep) -> Any:
 
 
 @router.get(
-    "/api/scenarios", operation_id="list_scenarios", response_model=list[ScenarioOut], tags=["rehearsals"]
+    "/api/scenarios",
+    operation_id="list_scenarios",
+    response_model=list[ScenarioOut],
+    responses={429: RATE_LIMITED},
+    tags=["rehearsals"],
 )
 def list_scenarios(rehearsals: RehearsalsDep) -> Any:
     """The rehearsal scenarios: one per reason a spouse may resist therapy."""
@@ -125,8 +139,11 @@ def list_scenarios(rehearsals: RehearsalsDep) -> Any:
     response_model=RehearsalCreatedOut,
     responses={
         201: {"links": REHEARSAL_LINKS},
+        403: CROSS_SITE,
         413: TOO_LARGE,
         422: _error("Unknown scenario, or a malformed body."),
+        429: RATE_LIMITED,
+        503: BUSY,
     },
     tags=["rehearsals"],
 )
@@ -161,7 +178,15 @@ def create_rehearsal(
     "/api/rehearsals/{rehearsal_id}/turns",
     operation_id="post_turn",
     response_model=TurnOut,
-    responses={404: NOT_FOUND, 409: CONFLICT, 413: TOO_LARGE, 422: INVALID},
+    responses={
+        403: CROSS_SITE,
+        404: NOT_FOUND,
+        409: CONFLICT,
+        413: TOO_LARGE,
+        422: INVALID,
+        429: RATE_LIMITED,
+        503: BUSY,
+    },
     tags=["rehearsals"],
 )
 def post_turn(rehearsal_id: str, body: TextIn, rehearsals: RehearsalsDep, token: TokenDep) -> Any:
@@ -176,7 +201,7 @@ def post_turn(rehearsal_id: str, body: TextIn, rehearsals: RehearsalsDep, token:
     "/api/rehearsals/{rehearsal_id}",
     operation_id="read_rehearsal",
     response_model=RehearsalOut,
-    responses={404: NOT_FOUND},
+    responses={404: NOT_FOUND, 429: RATE_LIMITED, 503: BUSY},
     tags=["rehearsals"],
 )
 def read_rehearsal(rehearsal_id: str, rehearsals: RehearsalsDep, token: TokenDep) -> Any:
@@ -199,7 +224,7 @@ def read_rehearsal(rehearsal_id: str, rehearsals: RehearsalsDep, token: TokenDep
     operation_id="delete_rehearsal",
     status_code=204,
     response_class=Response,
-    responses={404: NOT_FOUND},
+    responses={403: CROSS_SITE, 404: NOT_FOUND, 429: RATE_LIMITED, 503: BUSY},
     tags=["rehearsals"],
 )
 def delete_rehearsal(

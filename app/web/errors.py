@@ -1,7 +1,8 @@
 """The one error funnel: every error becomes ``{"detail": "<plain words>"}`` with its status.
 
 Unexpected errors answer a generic 500 with an incident id; the log gets the exception type
-and the stack, never the exception's message (it could quote what the user typed).
+and the stack, never the exception's message (it could quote what the user typed). A database
+that is busy, full or gone answers 503 with Retry-After, logged the same way.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -25,10 +28,15 @@ log = logging.getLogger("weframe.web")
 _PARSE_ERROR = "There was an error parsing the body"
 
 
+DATABASE_RETRY_SECONDS = 2
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    for database_error in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(database_error, _database_error)
 
 
 def error_response(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -38,6 +46,17 @@ def error_response(status: int, detail: str, headers: dict[str, str] | None = No
 async def _service_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ServiceError)
     return error_response(exc.status, exc.message)
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    """Busy, full or unreachable: a 503 to retry. SQLAlchemy's message quotes the SQL parameters
+    (user text), so only the type is logged."""
+    log.warning("database error %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    return error_response(
+        503,
+        "The database is busy or unavailable. Please try again in a moment.",
+        {"Retry-After": str(DATABASE_RETRY_SECONDS)},
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -101,7 +120,10 @@ class ErrorFunnelMiddleware:
                 "".join(traceback.format_tb(exc.__traceback__)),
             )
             if started:
-                raise
+                # The status line is gone: end here. Re-raising would let the server log the
+                # exception's message, which may quote what the user typed; uvicorn instead logs
+                # only that the response was not completed, and closes the connection.
+                return
             response = error_response(
                 500, f"Something went wrong on our side (incident {incident}). Please try again."
             )

@@ -33,8 +33,9 @@ from app.store.database import make_engine
 from app.store.migrations import upgrade_to_head
 from app.web import api, pages
 from app.web.errors import ErrorFunnelMiddleware, install_error_handlers
-from app.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from app.web.middleware import BodyLimitMiddleware, SameOriginMiddleware, SecurityHeadersMiddleware
 from app.web.pages import STATIC_DIR
+from app.web.rate_limit import RateLimitMiddleware, TokenBuckets
 
 log = logging.getLogger("weframe.web")
 
@@ -95,8 +96,13 @@ def create_app(
     if settings.docs:
         _add_docs(app)
         _list_scenarios_in_schema(app, [info.id for info in dialogue.list_scenarios()])
+    # the last added runs first: headers on every answer, then the cheap refusals, then the app
     app.add_middleware(ErrorFunnelMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SameOriginMiddleware)
+    if settings.rate_limit_per_minute > 0:
+        buckets = TokenBuckets(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        app.add_middleware(RateLimitMiddleware, buckets=buckets)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
 

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: security headers on every response, and the request body limit."""
+"""Pure ASGI middleware: security headers on every response, the same-origin check for requests
+that change something, and the request body limit."""
 
 from __future__ import annotations
 
@@ -20,10 +21,13 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
+# Sent only on responses to HTTPS requests (directly, or via a trusted proxy's X-Forwarded-Proto).
+HSTS = "max-age=31536000"
 
 
 class SecurityHeadersMiddleware:
-    """CSP (no inline script), nosniff, no referrer, and no-store for everything but static files.
+    """CSP (no inline script), nosniff, no referrer, no-store for everything but static files,
+    and HSTS when the request came over HTTPS.
 
     A response that sets its own Content-Security-Policy (the API docs page) keeps it.
     """
@@ -36,6 +40,7 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         static = str(scope.get("path", "")).startswith("/static/")
+        tls = scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -46,9 +51,72 @@ class SecurityHeadersMiddleware:
                     headers[name] = value
                 if not static:
                     headers["Cache-Control"] = "no-store"
+                if tls:
+                    headers["Strict-Transport-Security"] = HSTS
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+SAME_ORIGIN_FETCH = frozenset({b"same-origin", b"none"})
+CROSS_SITE_MESSAGE = "Requests from other sites are not accepted."
+
+
+class SameOriginMiddleware:
+    """Refuse (403) a state-changing request that a browser says comes from another site.
+
+    Browsers mark every request with Sec-Fetch-Site, which pages cannot forge; older ones send
+    Origin on cross-origin posts. A request with neither comes from a program (curl, scripts),
+    not from a page a user was tricked into visiting, and passes. The rehearsal cookie is also
+    SameSite=Strict; this is the second lock.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method", "GET") in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        if _same_origin(scope):
+            await self.app(scope, receive, send)
+            return
+        await send_json(send, 403, {"detail": CROSS_SITE_MESSAGE})
+
+
+def _same_origin(scope: Scope) -> bool:
+    fetch_site = origin = host = None
+    for name, value in scope.get("headers", []):
+        if name == b"sec-fetch-site":
+            fetch_site = value
+        elif name == b"origin":
+            origin = value
+        elif name == b"host":
+            host = value
+    if fetch_site is not None:
+        return fetch_site.strip().lower() in SAME_ORIGIN_FETCH
+    if origin is None:
+        return True
+    # "null" (sandboxed frames, some redirects) and any other site are refused
+    _, _, origin_host = origin.strip().lower().partition(b"://")
+    return bool(origin_host) and host is not None and origin_host == host.strip().lower()
+
+
+async def send_json(
+    send: Send, status: int, payload: dict[str, str], headers: dict[str, str] | None = None
+) -> None:
+    """A complete JSON response, written straight to the ASGI send channel."""
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    raw_headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode("ascii")),
+    ]
+    raw_headers += [
+        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in (headers or {}).items()
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class BodyTooLarge(HTTPException):
@@ -103,19 +171,7 @@ class BodyLimitMiddleware:
             await self._reject(send)
 
     async def _reject(self, send: Send) -> None:
-        body = json.dumps({"detail": too_large_message(self.max_bytes)}, ensure_ascii=False).encode("utf-8")
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode("ascii")),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_json(send, 413, {"detail": too_large_message(self.max_bytes)}, {"Connection": "close"})
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -7,11 +7,13 @@ starts. Migrations are applied here too (and again, harmlessly, by each worker).
 from __future__ import annotations
 
 import copy
+import logging
 import sys
 from typing import Any
 
 import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
+from uvicorn.logging import AccessFormatter
 
 from app.engine import load_analyzer
 from app.loader import DataError
@@ -24,9 +26,25 @@ from app.store.migrations import upgrade_to_head
 EXIT_USAGE = 2
 
 
+class PathOnlyAccessFormatter(AccessFormatter):
+    """uvicorn's access line without the query string.
+
+    weframe never puts user text in a URL, but a client might; the path is enough to operate on.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        if isinstance(record.args, tuple) and len(record.args) == 5:
+            client, method, full_path, version, status = record.args
+            path, query, _ = str(full_path).partition("?")
+            record = copy.copy(record)
+            record.args = (client, method, path + ("?..." if query else ""), version, status)
+        return super().format(record)
+
+
 def log_config(level: str) -> dict[str, Any]:
-    """uvicorn's logging, plus weframe's own logger on the same handler."""
+    """uvicorn's logging with a query-free access line, plus weframe's own logger."""
     config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["formatters"]["access"]["()"] = f"{__name__}.PathOnlyAccessFormatter"
     config["loggers"]["weframe"] = {"handlers": ["default"], "level": level.upper(), "propagate": False}
     return config
 
@@ -61,8 +79,9 @@ def serve(host: str, port: int) -> int:
         workers=settings.workers,
         log_level=settings.log_level,
         log_config=log_config(settings.log_level),
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        # only a configured proxy may set the client address and scheme (rate limits, HSTS, cookies)
+        proxy_headers=bool(settings.forwarded_allow_ips.strip()),
+        forwarded_allow_ips=settings.forwarded_allow_ips.strip() or None,
         server_header=False,
     )
     return 0

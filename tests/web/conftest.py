@@ -33,6 +33,7 @@ def make_settings(tmp_path: Path, url: str, **overrides: Any) -> Settings:
         "database_url": url,
         "purge_interval_seconds": 0,
         "quick_exit_url": "about:blank",
+        "rate_limit_per_minute": 0,  # the rate-limit tests turn it on
     }
     values.update(overrides)
     return Settings(**values)

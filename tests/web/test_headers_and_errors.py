@@ -1,4 +1,7 @@
-"""Security headers on responses of every status, and the one error shape."""
+"""The one error shape: generic 500s, and errors that do not echo or log the input.
+
+The headers on responses of every status are in tests/security/test_headers.py.
+"""
 
 from __future__ import annotations
 
@@ -6,66 +9,16 @@ import logging
 from collections.abc import Callable
 
 import pytest
-from fastapi import APIRouter
 from starlette.testclient import TestClient
 
+from web.failing import with_failing_route
 from web.rehearsing import create, read, turn
 
 SENTINEL = "ZEBRA-SENTINEL-4471 my husband"
 
 
-def _assert_security_headers(response: object) -> None:
-    headers = response.headers  # type: ignore[attr-defined]
-    csp = headers["content-security-policy"]
-    for part in (
-        "default-src 'self'",
-        "script-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-    ):
-        assert part in csp
-    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-    assert headers["x-content-type-options"] == "nosniff"
-    assert headers["referrer-policy"] == "no-referrer"
-
-
 def _broken_client(client_factory: Callable[..., TestClient]) -> TestClient:
-    client = client_factory()
-    router = APIRouter()
-
-    @router.get("/boom")
-    def boom() -> None:
-        raise RuntimeError(f"exploded while handling {SENTINEL}")
-
-    client.app.include_router(router)  # type: ignore[attr-defined]
-    return client
-
-
-def test_headers_on_every_status(client_factory: Callable[..., TestClient]) -> None:
-    client = _broken_client(client_factory)
-    responses = {
-        200: client.get("/"),
-        201: client.post("/api/rehearsals", json={"scenario": "stigma"}),
-        404: client.get("/api/rehearsals/" + "0" * 32),
-        405: client.put("/api/analyze"),
-        413: client.post("/api/analyze", json={"text": "x" * 5001}),
-        422: client.post("/api/analyze", json={"text": ""}),
-        500: client.get("/boom"),
-    }
-    rehearsal_id = responses[201].json()["id"]
-    responses[204] = client.delete(f"/api/rehearsals/{rehearsal_id}")
-    for status, response in responses.items():
-        assert response.status_code == status, (status, response.text)
-        _assert_security_headers(response)
-        assert response.headers["cache-control"] == "no-store"
-
-
-def test_static_files_have_the_headers_and_may_be_cached(client: TestClient) -> None:
-    response = client.get("/static/app.js")
-    assert response.status_code == 200
-    _assert_security_headers(response)
-    assert "no-store" not in response.headers.get("cache-control", "")
+    return with_failing_route(client_factory(), SENTINEL)
 
 
 def test_a_500_is_generic_and_its_log_holds_no_exception_text(

@@ -6,12 +6,21 @@ from starlette.testclient import TestClient
 
 EXPECTED = {
     ("get", "/healthz"): {"200", "503"},
-    ("post", "/api/analyze"): {"200", "413", "422"},
-    ("get", "/api/scenarios"): {"200"},
-    ("post", "/api/rehearsals"): {"201", "413", "422"},
-    ("post", "/api/rehearsals/{rehearsal_id}/turns"): {"200", "404", "409", "413", "422"},
-    ("get", "/api/rehearsals/{rehearsal_id}"): {"200", "404"},
-    ("delete", "/api/rehearsals/{rehearsal_id}"): {"204", "404"},
+    ("post", "/api/analyze"): {"200", "403", "413", "422", "429"},
+    ("get", "/api/scenarios"): {"200", "429"},
+    ("post", "/api/rehearsals"): {"201", "403", "413", "422", "429", "503"},
+    ("post", "/api/rehearsals/{rehearsal_id}/turns"): {
+        "200",
+        "403",
+        "404",
+        "409",
+        "413",
+        "422",
+        "429",
+        "503",
+    },
+    ("get", "/api/rehearsals/{rehearsal_id}"): {"200", "404", "429", "503"},
+    ("delete", "/api/rehearsals/{rehearsal_id}"): {"204", "403", "404", "429", "503"},
 }
 
 

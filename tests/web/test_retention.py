@@ -6,7 +6,7 @@ from sqlmodel import Session, func, select
 from starlette.testclient import TestClient
 
 from app.services.retention import purge_expired
-from app.store import Rehearsal, RehearsalMessage
+from app.store import Rehearsal, RehearsalMessage, RehearsalTurn
 from web.clock import FakeClock
 from web.rehearsing import WARM_LINES, create, read, turn
 
@@ -31,6 +31,7 @@ def test_expired_rehearsals_are_gone_and_purged(any_client: TestClient, clock: F
     purged = purge_expired(any_client.app.state.rehearsals)  # type: ignore[attr-defined]
     assert purged == 2
     assert _count(any_client, Rehearsal) == 0 and _count(any_client, RehearsalMessage) == 0
+    assert _count(any_client, RehearsalTurn) == 0
 
 
 def test_purge_keeps_recent_rehearsals(client: TestClient, clock: FakeClock) -> None:
