@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
 
 from app.engine import MAX_CHARS
 
@@ -22,13 +22,22 @@ class TextIn(BaseModel):
     )
 
 
+def _whole_float_as_int(value: Any) -> Any:
+    """JSON Schema's integer includes 3.0; JSON libraries may write a whole number that way."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# 0..2**53-1 (exact in every JSON library), also written as 3.0; never a string or a boolean
+Seed = Annotated[StrictInt, Field(ge=0, le=2**53 - 1), BeforeValidator(_whole_float_as_int)]
+
+
 class RehearsalIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     scenario: StrictStr = Field(max_length=200, description="A scenario id from GET /api/scenarios.")
-    seed: StrictInt | None = Field(
-        default=None, ge=0, le=2**53 - 1, description="Makes the simulated spouse's choices repeatable."
-    )
+    seed: Seed | None = Field(default=None, description="Makes the simulated spouse's choices repeatable.")
 
 
 class FindingOut(BaseModel):
