@@ -256,3 +256,28 @@ def test_findings_carry_what_the_user_needs(analyzer: Analyzer) -> None:
             assert finding.message and finding.suggestion
             assert 2 <= len(finding.alternatives) <= 3
             assert finding.severity in {"high", "medium", "low"}
+
+
+def _phrases() -> dict[str, list[str]]:
+    import tomllib
+    from pathlib import Path
+
+    with (Path(__file__).parent / "phrases.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+_PHRASES = _phrases()
+
+
+def test_held_out_harsh_phrases_are_all_caught(analyzer: Analyzer) -> None:
+    missed = [text for text in _PHRASES["harsh"] if not analyzer.analyze(text, with_rewrite=False).findings]
+    assert not missed, f"{len(missed)} harsh lines without a finding, e.g. {missed[:5]}"
+
+
+def test_held_out_warm_phrases_stay_clean(analyzer: Analyzer) -> None:
+    alarms = {}
+    for text in _PHRASES["warm"]:
+        findings = analyzer.analyze(text, with_rewrite=False).findings
+        if findings:
+            alarms[text] = [f.rule for f in findings]
+    assert not alarms, f"{len(alarms)} false alarms, e.g. {list(alarms.items())[:5]}"
