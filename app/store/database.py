@@ -2,7 +2,7 @@
 
 On SQLite every new connection gets WAL, foreign keys, a busy timeout and synchronous=FULL
 (a committed turn survives a power cut), through a ``connect`` event so that no pooled
-connection misses them.
+connection misses them. On PostgreSQL every connection gets synchronous_commit=on the same way.
 """
 
 from __future__ import annotations
@@ -35,7 +35,18 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
         )
         _install_sqlite_pragmas(engine, busy_timeout_ms)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    _install_postgres_settings(engine)
+    return engine
+
+
+def _install_postgres_settings(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # a server or role may turn it off; a turn we answered must be on disk first
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO on")
+        dbapi_connection.commit()
 
 
 def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:

@@ -8,7 +8,6 @@ skip with the reason locally and fail in CI (CI=true), so CI never skips them si
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -19,7 +18,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from app.store import scratch
+
+PG_DEFAULT = scratch.POSTGRES_DEFAULT
 
 
 def in_ci() -> bool:
@@ -51,28 +52,22 @@ def _postgres_problem() -> str | None:
     return None
 
 
-@contextmanager
-def fresh_postgres_schema() -> Iterator[str]:
-    """A URL whose connections use a new, empty schema; the schema is dropped afterwards."""
+def postgres_server_url() -> str:
+    """The test PostgreSQL server's URL; skips (fails in CI) when none answers."""
     problem = _postgres_problem()
     if problem:
         skip_or_fail(problem)
-    base = postgres_base_url()
-    schema = "wf_test_" + secrets.token_hex(6)
-    admin = create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    return postgres_base_url()
 
 
-def sqlite_file_url(folder: Path) -> str:
-    return f"sqlite:///{folder / 'weframe.db'}"
+@contextmanager
+def fresh_postgres_schema() -> Iterator[str]:
+    """A URL whose connections use a new, empty schema; the schema is dropped afterwards."""
+    with scratch.fresh_postgres_schema(postgres_server_url()) as url:
+        yield url
+
+
+sqlite_file_url = scratch.sqlite_file_url
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
@@ -133,3 +134,31 @@ def test_json_state_and_times_round_trip(engine: Engine) -> None:
         assert loaded.state == state
         stored = loaded.updated_at if loaded.updated_at.tzinfo else loaded.updated_at.replace(tzinfo=UTC)
         assert stored == NOW
+
+
+@pytest.mark.postgres
+def test_postgresql_commits_are_durable_on_every_pooled_connection() -> None:
+    from store.databases import fresh_postgres_schema
+
+    with fresh_postgres_schema() as url:
+        parsed = make_url(url)  # a server or role that turned it off does not win
+        options = f"{parsed.query['options']} -csynchronous_commit=off"
+        engine = make_engine(
+            parsed.update_query_dict({"options": options}).render_as_string(hide_password=False)
+        )
+        connections = [engine.connect() for _ in range(4)]
+        try:
+            for connection in connections:
+                settings = {
+                    name: connection.execute(text(f"SHOW {name}")).scalar()
+                    for name in ("synchronous_commit", "fsync", "default_transaction_isolation")
+                }
+                assert settings == {
+                    "synchronous_commit": "on",
+                    "fsync": "on",
+                    "default_transaction_isolation": "read committed",
+                }
+        finally:
+            for connection in connections:
+                connection.close()
+            engine.dispose()
