@@ -112,7 +112,7 @@ HARSH = [
     ("contempt", "Grow up."),
     ("contempt", "What is wrong with you?"),
     ("contempt", "You're lucky I even stay."),
-    ("absolute", "You never listen to me."),
+    ("absolute", "You're never home before nine."),
     ("absolute", "You always forget our plans."),
     ("absolute", "Every time I ask for help, you sigh."),
     ("absolute", "You don't even say good morning."),
