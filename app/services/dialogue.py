@@ -50,9 +50,15 @@ class DialogueEngine(Protocol):
 
 
 def load_dialogue() -> DialogueEngine:
-    """The real rehearsal engine; its data is loaded here, so a bad file stops start-up."""
+    """The real rehearsal engine; its data is loaded here, so a bad file stops start-up.
+
+    One throw-away turn (pure: nothing is stored) loads whatever the dialogue loads lazily, here
+    and not in the first user's turn: under load, each worker's first turns otherwise took ~2 s.
+    """
     import app.dialogue as dialogue
 
     engine: DialogueEngine = dialogue
-    engine.list_scenarios()
+    scenarios = engine.list_scenarios()
+    if scenarios:
+        engine.take_turn(engine.start_rehearsal(scenarios[0].id, 0).state, "Hello, can we talk tonight?")
     return engine

@@ -25,7 +25,7 @@ from app.services.errors import Conflict, Invalid, NotFound
 from app.services.safety import PAUSED_MESSAGE, safety_of, safety_only_coach, safety_report
 from app.services.texts import check_text, input_error
 from app.services.tokens import hash_token, new_token, token_matches
-from app.store.database import session_scope
+from app.store.database import session_scope, write_scope
 from app.store.models import Rehearsal, RehearsalMessage, RehearsalTurn
 
 Clock = Callable[[], datetime]
@@ -98,7 +98,7 @@ def create_rehearsal(ctx: Rehearsals, *, scenario: str, seed: int | None = None)
     opening = RehearsalMessage(
         rehearsal_id=rehearsal.id, turn=0, position=0, role="spouse", text=start.opening
     )
-    with session_scope(ctx.engine) as session:
+    with write_scope(ctx.engine) as session:
         session.add(rehearsal)
         session.flush()
         session.add(opening)
@@ -138,7 +138,7 @@ def post_turn(ctx: Rehearsals, *, rehearsal_id: str, token: str | None, text: st
     notes = [str(note) for note in coach.get("notes") or []]
     if notes:
         lines.append(("coach", "\n".join(notes)))
-    with session_scope(ctx.engine) as session:
+    with write_scope(ctx.engine) as session:
         written = session.execute(
             update(Rehearsal)
             .where(col(Rehearsal.id) == rehearsal_id, col(Rehearsal.turn) == rehearsal.turn)
@@ -198,7 +198,7 @@ def delete_rehearsal(ctx: Rehearsals, *, rehearsal_id: str, token: str | None) -
         token_hash = _load_owned(ctx, session, rehearsal_id, token).token_hash
     # a transaction that starts by writing waits its turn for SQLite's lock; one that read first
     # could not upgrade after another writer committed. Turns and messages go by ON DELETE CASCADE.
-    with session_scope(ctx.engine) as session:
+    with write_scope(ctx.engine) as session:
         session.execute(
             delete(Rehearsal)
             .where(col(Rehearsal.id) == rehearsal_id, col(Rehearsal.token_hash) == token_hash)

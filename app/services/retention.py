@@ -6,14 +6,14 @@ from sqlalchemy import delete
 from sqlmodel import col
 
 from app.services.rehearsals import Rehearsals, now_utc
-from app.store.database import session_scope
+from app.store.database import write_scope
 from app.store.models import Rehearsal
 
 
 def purge_expired(ctx: Rehearsals) -> int:
     """Delete expired rehearsals (their turns and messages go with them); return how many."""
     cutoff = now_utc(ctx) - ctx.retention
-    with session_scope(ctx.engine) as session:
+    with write_scope(ctx.engine) as session:
         result = session.execute(
             delete(Rehearsal)
             .where(col(Rehearsal.updated_at) < cutoff)

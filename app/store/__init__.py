@@ -1,6 +1,6 @@
 """Persistence: SQLModel tables, the engine (SQLite or PostgreSQL) and the migrations runner."""
 
-from app.store.database import is_sqlite, make_engine, ping, session_scope
+from app.store.database import is_sqlite, make_engine, ping, session_scope, write_scope
 from app.store.migrations import upgrade_to_head
 from app.store.models import Rehearsal, RehearsalMessage, RehearsalTurn
 
@@ -13,4 +13,5 @@ __all__ = [
     "ping",
     "session_scope",
     "upgrade_to_head",
+    "write_scope",
 ]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.paths import ROOT
+from app.web.http_protocol import PROTOCOL_PATH
 
 HOST = "127.0.0.1"
 
@@ -91,6 +92,8 @@ def server_command(
         "--log-level",
         log_level,
         "--no-proxy-headers",
+        "--http",
+        PROTOCOL_PATH,
     ]
 
 

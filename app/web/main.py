@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from app.engine import Analyzer, load_analyzer
+from app.engine import Analyzer, get_analyzer, load_analyzer
 from app.paths import DATA_DIR
 from app.services.dialogue import DialogueEngine, load_dialogue
 from app.services.rehearsals import Clock, Rehearsals, utc_now
@@ -48,7 +48,10 @@ def create_app(
     clock: Clock | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
-    analyzer = analyzer or load_analyzer(DATA_DIR, settings.extra_resources)
+    if analyzer is None:
+        # without extra resources, the one the dialogue uses too: the rules are compiled once
+        extra = settings.extra_resources
+        analyzer = get_analyzer() if extra is None else load_analyzer(DATA_DIR, extra)
     dialogue = dialogue or load_dialogue()
     engine = make_engine(settings.effective_database_url(), busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     upgrade_to_head(engine)

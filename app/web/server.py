@@ -22,6 +22,7 @@ from app.services.dialogue import load_dialogue
 from app.settings import Settings, get_settings
 from app.store.database import make_engine, ping
 from app.store.migrations import upgrade_to_head
+from app.web.http_protocol import PROTOCOL_PATH
 
 EXIT_USAGE = 2
 
@@ -83,5 +84,6 @@ def serve(host: str, port: int) -> int:
         proxy_headers=bool(settings.forwarded_allow_ips.strip()),
         forwarded_allow_ips=settings.forwarded_allow_ips.strip() or None,
         server_header=False,
+        http=PROTOCOL_PATH,  # TCP_NODELAY with several workers too
     )
     return 0

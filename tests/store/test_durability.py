@@ -7,16 +7,14 @@ integrity check. (Connection pragmas on every pooled connection: test_database.p
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from script_modules import load_script
 from sqlmodel import Session
 
-from app.paths import ROOT
 from app.store import Rehearsal, RehearsalMessage, RehearsalTurn, make_engine, upgrade_to_head
 from store.databases import postgres_server_url, sqlite_file_url
 
@@ -24,12 +22,7 @@ SHORT = ["--rounds", "1", "--clients", "4", "--kill-between", "15", "40", "--tur
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("durability", ROOT / "scripts" / "durability.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["durability"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("durability")
 
 
 def test_every_acknowledged_turn_survives_sigkill_on_sqlite(capsys: pytest.CaptureFixture[str]) -> None:
