@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app.web.local_server import local_server
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -17,6 +19,7 @@ MAX_EXAMPLES = 25
 SEED = 20260301
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_nothing(tmp_path: Path) -> None:
     env = {"WEFRAME_DATA_DIR": str(tmp_path), "WEFRAME_RATE_LIMIT_PER_MINUTE": "0", "WEFRAME_DOCS": "true"}
     with local_server(env, tmp_path / "server.log") as server:

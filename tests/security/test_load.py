@@ -40,10 +40,12 @@ def _run(*args: str) -> str:
     return run.stdout
 
 
+@pytest.mark.slow
 def test_the_short_load_test_passes_on_sqlite() -> None:
     _assert_clean(_run("--database", "sqlite"), "sqlite")
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_the_short_load_test_passes_on_postgresql() -> None:
     out = _run("--database", "postgres", "--database-url", postgres_server_url())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,6 +49,13 @@ def test_serve_migrates_and_answers_with_two_workers_on_sqlite(tmp_path: Path) -
         page = httpx.get(url + "/")
         assert page.status_code == 200 and "server" not in page.headers
         assert httpx.post(url + "/api/analyze", json={"text": "You never listen."}).status_code == 200
+        # keep-alive requests are not held back by Nagle's algorithm (40 ms each without TCP_NODELAY)
+        with httpx.Client(base_url=url) as client:
+            client.get("/healthz")
+            started = time.perf_counter()
+            for _ in range(20):
+                assert client.get("/healthz").status_code == 200
+            assert time.perf_counter() - started < 0.4
     assert (tmp_path / "weframe.db").is_file()
 
 
