@@ -75,7 +75,9 @@ class Analyzer:
         score = self._score(findings, strengths)
         tone = _tone(findings, strengths)
         rewrite = None
-        if findings and with_rewrite:
+        # After a disclosure we offer no rewrite: polishing how to raise couples therapy is
+        # the wrong help when there may be abuse or a crisis; the safety answer comes instead.
+        if findings and with_rewrite and safety is None:
             flagged: dict[int, set[str]] = {}  # sentence index -> finding categories
             for i, (s, e) in enumerate(sentences):
                 for rule, a, b in hits:

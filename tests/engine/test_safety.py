@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.engine import MAX_CHARS, get_analyzer, load_analyzer
+from app.engine import MAX_CHARS, Analyzer, get_analyzer, load_analyzer
 from app.engine.safety import KINDS, Cue, SafetyDetector, load_safety
 from app.loader import DataError
 from app.paths import DATA_DIR
@@ -285,3 +285,12 @@ def test_extra_resources_are_added_after_the_defaults(tmp_path: Path) -> None:
 def test_missing_cue_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="no cue files"):
         load_safety(DATA_DIR / "safety.toml", cue_dir=tmp_path / "nowhere")
+
+
+def test_no_rewrite_is_offered_after_a_disclosure(analyzer: Analyzer) -> None:
+    """A harsh line that also discloses danger gets the safety answer, never a therapy pitch."""
+    analysis = analyzer.analyze("You never listen and last night he choked me.")
+    assert analysis.safety is not None
+    assert analysis.rewrite is None
+    plain = analyzer.analyze("You never listen to me.")
+    assert plain.safety is None and plain.rewrite is not None
