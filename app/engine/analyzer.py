@@ -3,6 +3,7 @@ principles, tone and score -> safety -> rewrite. Pure and thread-safe after load
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from pathlib import Path
 
 from app.engine.findings import SEVERITY_RANK, Analysis, Finding, PrincipleStatus, Strength
@@ -45,10 +46,15 @@ class Analyzer:
         hits = self.rules.matches(norm.text, sentences, candidates)
         hits.sort(key=lambda h: (-SEVERITY_RANK[h[0].severity], h[1]))
         kept: list[tuple[Rule, int, int]] = []
+        starts: list[int] = []  # kept spans in text order, so an overlap check is a bisect
         for hit in hits:
-            if all(hit[2] <= other[1] or hit[1] >= other[2] for other in kept):
-                kept.append(hit)
-        kept.sort(key=lambda h: h[1])
+            index = bisect_right(starts, hit[1])
+            if index > 0 and kept[index - 1][2] > hit[1]:
+                continue  # overlaps the kept span that starts before it
+            if index < len(kept) and kept[index][1] < hit[2]:
+                continue  # overlaps the kept span that starts after it
+            starts.insert(index, hit[1])
+            kept.insert(index, hit)
         return kept
 
     def is_clean(self, text: str) -> bool:
@@ -78,11 +84,7 @@ class Analyzer:
         # After a disclosure we offer no rewrite: polishing how to raise couples therapy is
         # the wrong help when there may be abuse or a crisis; the safety answer comes instead.
         if findings and with_rewrite and safety is None:
-            flagged: dict[int, set[str]] = {}  # sentence index -> finding categories
-            for i, (s, e) in enumerate(sentences):
-                for rule, a, b in hits:
-                    if a < e and b > s:
-                        flagged.setdefault(i, set()).add(rule.category)
+            flagged = _flagged_sentences(sentences, hits)
             rewrite = self.rewriter.rewrite(norm, sentences, flagged, self.is_clean)
         return Analysis(text, tone, score, findings, strengths, principles, rewrite, safety)
 
@@ -111,7 +113,7 @@ class Analyzer:
     ) -> tuple[Strength, ...]:
         out: list[Strength] = []
         seen: set[str] = set()
-        flagged_sentences = [(s, e) for s, e in sentences if any(a < e and b > s for _, a, b in hits)]
+        flagged_sentences = [sentences[i] for i in sorted(_flagged_sentences(sentences, hits))]
         for cue, start, end in self.strengths.matches(norm.text, sentences, candidates):
             if cue.principle == "we-not-you" and any(s <= start < e for s, e in flagged_sentences):
                 continue  # "we" inside a blaming sentence is not a strength
@@ -143,6 +145,21 @@ class Analyzer:
     def _score(findings: tuple[Finding, ...], strengths: tuple[Strength, ...]) -> int:
         score = 70 - sum(_PENALTY[f.severity] for f in findings) + 10 * len({s.principle for s in strengths})
         return max(0, min(100, score))
+
+
+def _flagged_sentences(
+    sentences: list[tuple[int, int]], hits: list[tuple[Rule, int, int]]
+) -> dict[int, set[str]]:
+    """Sentence index -> categories of the findings in it (linear in hits, by bisection)."""
+    flagged: dict[int, set[str]] = {}
+    starts = [start for start, _ in sentences]
+    for rule, a, b in hits:
+        index = max(0, bisect_right(starts, a) - 1)
+        while index < len(sentences) and sentences[index][0] < b:
+            if sentences[index][1] > a:
+                flagged.setdefault(index, set()).add(rule.category)
+            index += 1
+    return flagged
 
 
 def _tone(findings: tuple[Finding, ...], strengths: tuple[Strength, ...]) -> str:
