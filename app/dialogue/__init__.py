@@ -16,7 +16,7 @@ from app.dialogue.scenarios import Scenario
 from app.dialogue.state import InvalidState, RehearsalOver, UnknownScenario, check_state, new_state
 from app.dialogue.state import public_state as _public_state
 from app.dialogue.turns import play_turn
-from app.engine import get_analyzer
+from app.engine import Analyzer, get_analyzer
 
 __all__ = [
     "InvalidState",
@@ -81,10 +81,15 @@ def start_rehearsal(scenario_id: str, seed: int | None = None) -> Start:
     return Start(state, state["opening"])
 
 
-def take_turn(state: dict[str, Any], text: str) -> Turn:
-    """One user line: raises RehearsalOver after the outcome, InputError for empty/too-long text."""
+def take_turn(state: dict[str, Any], text: str, analyzer: Analyzer | None = None) -> Turn:
+    """One user line: raises RehearsalOver after the outcome, InputError for empty/too-long text.
+
+    `analyzer` defaults to the shipped one; the web app passes its own, which carries any
+    extra safety resources (local hotlines) from the settings.
+    """
     check_state(state)
-    result = play_turn(state, text, _scenario(state["scenario"]), get_catalog(), get_analyzer())
+    engine = get_analyzer() if analyzer is None else analyzer
+    result = play_turn(state, text, _scenario(state["scenario"]), get_catalog(), engine)
     return Turn(result.state, result.reply, result.coach)
 
 

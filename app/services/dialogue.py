@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from app.engine import Analyzer
+
 
 class ScenarioLike(Protocol):
     @property
@@ -44,12 +46,29 @@ class DialogueEngine(Protocol):
 
     def list_scenarios(self) -> Sequence[ScenarioLike]: ...
     def start_rehearsal(self, scenario_id: str, seed: int | None = None) -> StartLike: ...
-    def take_turn(self, state: dict[str, Any], text: str) -> TurnLike: ...
+    def take_turn(self, state: dict[str, Any], text: str, analyzer: Analyzer | None = None) -> TurnLike: ...
     def public_state(self, state: dict[str, Any]) -> dict[str, Any]: ...
     def build_report(self, state: dict[str, Any]) -> dict[str, Any] | None: ...
 
 
-def load_dialogue() -> DialogueEngine:
+class _WithAnalyzer:
+    """The rehearsal engine, analysing every turn with the app's analyzer."""
+
+    def __init__(self, engine: DialogueEngine, analyzer: Analyzer) -> None:
+        self._engine = engine
+        self._analyzer = analyzer
+        self.UnknownScenario = engine.UnknownScenario
+        self.RehearsalOver = engine.RehearsalOver
+        self.list_scenarios = engine.list_scenarios
+        self.start_rehearsal = engine.start_rehearsal
+        self.public_state = engine.public_state
+        self.build_report = engine.build_report
+
+    def take_turn(self, state: dict[str, Any], text: str, analyzer: Analyzer | None = None) -> TurnLike:
+        return self._engine.take_turn(state, text, analyzer or self._analyzer)
+
+
+def load_dialogue(analyzer: Analyzer | None = None) -> DialogueEngine:
     """The real rehearsal engine; its data is loaded here, so a bad file stops start-up.
 
     One throw-away turn (pure: nothing is stored) loads whatever the dialogue loads lazily, here
@@ -58,6 +77,8 @@ def load_dialogue() -> DialogueEngine:
     import app.dialogue as dialogue
 
     engine: DialogueEngine = dialogue
+    if analyzer is not None:
+        engine = _WithAnalyzer(dialogue, analyzer)
     scenarios = engine.list_scenarios()
     if scenarios:
         engine.take_turn(engine.start_rehearsal(scenarios[0].id, 0).state, "Hello, can we talk tonight?")

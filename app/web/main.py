@@ -52,7 +52,7 @@ def create_app(
         # without extra resources, the one the dialogue uses too: the rules are compiled once
         extra = settings.extra_resources
         analyzer = get_analyzer() if extra is None else load_analyzer(DATA_DIR, extra)
-    dialogue = dialogue or load_dialogue()
+    dialogue = dialogue or load_dialogue(analyzer)
     engine = make_engine(settings.effective_database_url(), busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     upgrade_to_head(engine)
     rehearsals = Rehearsals(
