@@ -169,20 +169,44 @@ def expand_classes(pattern: str, classes: Mapping[str, str]) -> str:
 
 
 class PatternSet:
-    """Many patterns scanned in one pass (RE2::Set); tells which ones match somewhere."""
+    """Many patterns scanned in one pass (RE2::Set); tells which ones match somewhere.
 
-    def __init__(self, patterns: list[str]) -> None:
-        self._set = re2.Set.SearchSet(_SET_OPTIONS)
-        for pattern in patterns:
-            self._set.Add(pattern)
+    With group_size, the patterns are dealt round-robin into sets of about that many: the
+    lazily built DFA of one big many-match set has so many states that varied texts keep
+    building new ones (~40 us per short message for the 67 rules); a few smaller sets
+    reach their states much sooner (~12 us). The answer is the same either way.
+    """
+
+    def __init__(self, patterns: list[str], group_size: int = 0) -> None:
+        count = -(-len(patterns) // group_size) if group_size and patterns else 1
+        self._stride = count
+        self._sets = []
+        for offset in range(count):
+            group = patterns[offset::count]
+            if not group:
+                continue
+            one = re2.Set.SearchSet(_SET_OPTIONS)
+            for pattern in group:
+                one.Add(pattern)
+            one.Compile()
+            self._sets.append(one)
         self._empty = not patterns
-        if not self._empty:
-            self._set.Compile()
 
     def matching(self, text: str) -> list[int]:
         """Indexes of the patterns that match somewhere in text."""
         if self._empty:
             return []
         data = _ascii_bytes(text)
-        found = self._set.Match(text if data is None else data)
-        return sorted(found) if found else []
+        subject = text if data is None else data
+        if self._stride == 1:
+            found = self._sets[0].Match(subject)
+            return sorted(found) if found else []
+        stride = self._stride
+        hits: list[int] = []
+        for offset, one in enumerate(self._sets):
+            found = one.Match(subject)
+            if found:
+                hits.extend(index * stride + offset for index in found)
+        if len(hits) > 1:
+            hits.sort()
+        return hits

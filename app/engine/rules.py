@@ -42,6 +42,7 @@ CATEGORIES = (
 )
 SEVERITIES = ("high", "medium", "low")
 _UNLESS_WINDOW = 240  # characters either side of a match that its exceptions can see
+_SET_GROUP = 17  # rules per RE2::Set (see PatternSet): 67 rules scan as 4 smaller sets
 
 _RULE_SCHEMA = {
     "id": Field(str),
@@ -118,7 +119,7 @@ class RuleBook:
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = tuple(rules)
         self.by_id = {rule.id: rule for rule in rules}
-        self._set = PatternSet([rule.source for rule in rules])
+        self._set = PatternSet([rule.source for rule in rules], group_size=_SET_GROUP)
 
     def candidates(self, text: str) -> list[int]:
         """Indexes of the rules whose pattern occurs somewhere in text (one RE2::Set pass)."""
