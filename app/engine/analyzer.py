@@ -37,6 +37,17 @@ class Analyzer:
         self.strengths = strengths
         self.safety = safety
         self.rewriter = rewriter
+        # The three statuses each principle can have, built once (they are immutable).
+        self._statuses = tuple(
+            (
+                p.id,
+                PrincipleStatus(p.id, p.title, "missed", p.missed),
+                PrincipleStatus(p.id, p.title, "met", p.met),
+                PrincipleStatus(p.id, p.title, "not-applicable", ""),
+            )
+            for p in guide.principles
+        )
+        self._not_applicable = tuple(row[3] for row in self._statuses)
 
     # -- the parts, usable on their own -------------------------------------------------
     def findings(
@@ -131,14 +142,16 @@ class Analyzer:
     ) -> tuple[PrincipleStatus, ...]:
         missed = {f.principle for f in findings}
         met = {s.principle for s in strengths}
+        if not missed and not met:
+            return self._not_applicable
         statuses = []
-        for principle in self.guide.principles:
-            if principle.id in missed:
-                statuses.append(PrincipleStatus(principle.id, principle.title, "missed", principle.missed))
-            elif principle.id in met:
-                statuses.append(PrincipleStatus(principle.id, principle.title, "met", principle.met))
+        for principle, when_missed, when_met, otherwise in self._statuses:
+            if principle in missed:
+                statuses.append(when_missed)
+            elif principle in met:
+                statuses.append(when_met)
             else:
-                statuses.append(PrincipleStatus(principle.id, principle.title, "not-applicable", ""))
+                statuses.append(otherwise)
         return tuple(statuses)
 
     @staticmethod

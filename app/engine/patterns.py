@@ -180,7 +180,7 @@ class PatternSet:
     def __init__(self, patterns: list[str], group_size: int = 0) -> None:
         count = -(-len(patterns) // group_size) if group_size and patterns else 1
         self._stride = count
-        self._sets = []
+        self._sets: list[Any] = []
         for offset in range(count):
             group = patterns[offset::count]
             if not group:
@@ -189,7 +189,7 @@ class PatternSet:
             for pattern in group:
                 one.Add(pattern)
             one.Compile()
-            self._sets.append(one)
+            self._sets.append(one._set)  # the C++ set itself: its Match takes bytes
         self._empty = not patterns
 
     def matching(self, text: str) -> list[int]:
@@ -197,7 +197,7 @@ class PatternSet:
         if self._empty:
             return []
         data = _ascii_bytes(text)
-        subject = text if data is None else data
+        subject = text.encode() if data is None else data
         if self._stride == 1:
             found = self._sets[0].Match(subject)
             return sorted(found) if found else []
