@@ -40,19 +40,44 @@ def compile_pattern(pattern: str) -> Regex:
 
 _NULL = (-1, -1)
 _UNANCHORED = re2._Anchor.UNANCHORED
-# The last text encoded, shared by every pattern run over it: (text, utf-8 bytes or None).
-_last_encoded: tuple[str, bytes | None] = ("", b"")
+_char_len_to_bytes = re2._re2.CharLenToBytes
+# The last text encoded, shared by every pattern run over it: (text, utf-8 bytes, is ASCII).
+_last_encoded: tuple[str, bytes, bool] = ("", b"", True)
+
+
+def _utf8(text: str) -> tuple[bytes, bool]:
+    """UTF-8 bytes of text, and whether it is plain ASCII (byte offsets = character offsets)."""
+    global _last_encoded
+    last = _last_encoded
+    if last[0] is text:
+        return last[1], last[2]
+    ascii_only = text.isascii()
+    data = text.encode()
+    _last_encoded = (text, data, ascii_only)
+    return data, ascii_only
 
 
 def _ascii_bytes(text: str) -> bytes | None:
     """UTF-8 bytes of text when it is plain ASCII (byte offsets = character offsets), else None."""
-    global _last_encoded
-    last = _last_encoded
-    if last[0] is text:
-        return last[1]
-    data = text.encode("ascii") if text.isascii() else None
-    _last_encoded = (text, data)
-    return data
+    data, ascii_only = _utf8(text)
+    return data if ascii_only else None
+
+
+def _char_spans(
+    data: bytes, spans: list[tuple[int, int]], base: int, base_char: int
+) -> list[tuple[int, int]]:
+    """Byte spans of one match as character spans; base (a byte offset at or before the
+    match, at character base_char) keeps the decoding local to the match."""
+    start, end = spans[0]
+    first = base_char + len(data[base:start].decode())
+    out = [(first, first + len(data[start:end].decode()))]
+    for g_start, g_end in spans[1:]:
+        if g_start < 0:
+            out.append((g_start, g_end))
+        else:
+            at = first + len(data[start:g_start].decode())
+            out.append((at, at + len(data[g_start:g_end].decode())))
+    return out
 
 
 class _Match:
@@ -103,10 +128,10 @@ class Regex:
         self.groups: int = compiled.groups
 
     def finditer(self, text: str) -> Any:
-        data = _ascii_bytes(text)
-        if data is None:
-            return self._slow.finditer(text)
-        return self._iter_ascii(text, data)
+        data, ascii_only = _utf8(text)
+        if ascii_only:
+            return self._iter_ascii(text, data)
+        return self._iter_utf8(text, data)
 
     def _iter_ascii(self, text: str, data: bytes) -> Any:
         pos, end = 0, len(data)
@@ -121,10 +146,35 @@ class Regex:
             if pos > end:
                 return
 
+    def _iter_utf8(self, text: str, data: bytes) -> Any:
+        """finditer on non-ASCII text, stepping as google-re2's own finditer does, with
+        byte offsets turned into character offsets locally instead of by its generic pass."""
+        pos, end = 0, len(data)
+        base, base_char = 0, 0
+        match = self._re.Match
+        while True:
+            spans = match(_UNANCHORED, data, pos, end)
+            if spans[0] == _NULL:
+                return
+            chars = _char_spans(data, spans, base, base_char)
+            base, base_char = spans[0][0], chars[0][0]
+            yield _Match(text, chars, self.groupindex)
+            if pos == end:
+                return
+            if pos == spans[0][1]:
+                pos += _char_len_to_bytes(data, pos, 1)  # matched empty at pos: one character on
+            else:
+                pos = spans[0][1]
+
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
-        data = _ascii_bytes(text)
-        if data is None:
-            return self._slow.search(text, pos, endpos)
+        data, ascii_only = _utf8(text)
+        if not ascii_only:
+            if pos or endpos is not None:
+                return self._slow.search(text, pos, endpos)
+            spans = self._re.Match(_UNANCHORED, data, 0, len(data))
+            return (
+                None if spans[0] == _NULL else _Match(text, _char_spans(data, spans, 0, 0), self.groupindex)
+            )
         end = len(data) if endpos is None else max(0, min(endpos, len(data)))
         spans = self._re.Match(_UNANCHORED, data, max(0, min(pos, end)), end)
         return None if spans[0] == _NULL else _Match(text, spans, self.groupindex)
@@ -196,8 +246,7 @@ class PatternSet:
         """Indexes of the patterns that match somewhere in text."""
         if self._empty:
             return []
-        data = _ascii_bytes(text)
-        subject = text.encode() if data is None else data
+        subject = _utf8(text)[0]
         if self._stride == 1:
             found = self._sets[0].Match(subject)
             return sorted(found) if found else []
