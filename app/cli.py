@@ -12,6 +12,8 @@ from app.engine import Analysis, InputError, get_analyzer
 from app.loader import DataError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+# json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one serves all lines.
+_JSONL_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 class CliError(Exception):
@@ -103,12 +105,13 @@ def run_jsonl(source: str) -> int:
     analyzer = get_analyzer()
     failed = False
     write = sys.stdout.write
+    encode = _JSONL_ENCODER.encode
     for raw in sys.stdin.buffer:
         if not raw.strip():
             continue
         answer, error = _jsonl_line(raw, analyzer)
         failed = failed or error
-        write(json.dumps(answer, ensure_ascii=False) + "\n")
+        write(encode(answer) + "\n")
     sys.stdout.flush()
     return EXIT_USAGE if failed else EXIT_OK
 
