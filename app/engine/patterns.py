@@ -94,10 +94,10 @@ class _Match:
         return self._names[group] if isinstance(group, str) else group
 
     def start(self, group: int | str = 0) -> int:
-        return self._spans[self._index(group)][0]
+        return self._spans[self._names[group] if isinstance(group, str) else group][0]
 
     def end(self, group: int | str = 0) -> int:
-        return self._spans[self._index(group)][1]
+        return self._spans[self._names[group] if isinstance(group, str) else group][1]
 
     def span(self, group: int | str = 0) -> tuple[int, int]:
         return self._spans[self._index(group)]
