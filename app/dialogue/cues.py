@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.engine.patterns import PatternError, compile_pattern, phrases_to_pattern
+from app.engine.rules import check_examples
 from app.engine.sentences import sentence_at
 from app.loader import DataError
 
@@ -72,13 +73,7 @@ def compile_cue(path: Path, where: str, raw: dict[str, Any]) -> Cue:
             unless.append(compile_pattern(exception))
         except PatternError as exc:
             raise DataError(path, f"{where}.unless[{index}]", f"not a valid RE2 pattern: {exc}") from exc
-    if not raw["flagged"]:
-        raise DataError(path, f"{where}.flagged", "needs at least one example it must find")
-    if not raw["clean"]:
-        raise DataError(path, f"{where}.clean", "needs at least one example it must not find")
-    for index, example in enumerate(raw["flagged"]):
-        if example.count("[[") != 1 or example.count("]]") != 1 or example.index("[[") > example.index("]]"):
-            raise DataError(path, f"{where}.flagged[{index}]", "mark the expected span once with [[...]]")
+    check_examples(path, where, raw)
     return Cue(
         id=raw["id"],
         source=source,
@@ -88,10 +83,3 @@ def compile_cue(path: Path, where: str, raw: dict[str, Any]) -> Cue:
         clean=tuple(raw["clean"]),
         file=str(path),
     )
-
-
-def strip_marks(example: str) -> tuple[str, int, int]:
-    """'I [[understand]] why' -> ('I understand why', 2, 12)."""
-    start = example.index("[[")
-    end = example.index("]]") - 2
-    return example.replace("[[", "", 1).replace("]]", "", 1), start, end

@@ -162,13 +162,7 @@ def _compile_rule(
     # All exceptions as one alternation: one search per hit instead of one per exception.
     unless = [compile_pattern("|".join(f"(?:{e})" for e in exceptions))] if exceptions else []
     require_choice(path, f"{where}.principle", raw["principle"], principles)
-    if not raw["flagged"]:
-        raise DataError(path, f"{where}.flagged", "needs at least one example that must be flagged")
-    if not raw["clean"]:
-        raise DataError(path, f"{where}.clean", "needs at least one example that must stay clean")
-    for index, example in enumerate(raw["flagged"]):
-        if example.count("[[") != 1 or example.count("]]") != 1 or example.index("[[") > example.index("]]"):
-            raise DataError(path, f"{where}.flagged[{index}]", "mark the expected span once with [[...]]")
+    check_examples(path, where, raw)
     return Rule(
         id=raw["id"],
         category=raw.get("category", ""),
@@ -224,6 +218,17 @@ def load_strengths(path: Path, principles: set[str], classes: Mapping[str, str] 
         require_unique(path, f"{where}.id", raw["id"], seen)
         cues.append(_compile_rule(path, where, raw, principles, classes or {}))
     return cues
+
+
+def check_examples(path: Path, where: str, raw: dict[str, Any]) -> None:
+    """A pattern's examples: at least one of each kind, and each flagged one marked once."""
+    if not raw["flagged"]:
+        raise DataError(path, f"{where}.flagged", "needs at least one example that must be flagged")
+    if not raw["clean"]:
+        raise DataError(path, f"{where}.clean", "needs at least one example that must stay clean")
+    for index, example in enumerate(raw["flagged"]):
+        if example.count("[[") != 1 or example.count("]]") != 1 or example.index("[[") > example.index("]]"):
+            raise DataError(path, f"{where}.flagged[{index}]", "mark the expected span once with [[...]]")
 
 
 def strip_marks(example: str) -> tuple[str, int, int]:

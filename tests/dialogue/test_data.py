@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from app.dialogue.catalog import get_catalog, load_catalog
-from app.dialogue.cues import Cue, strip_marks
+from app.dialogue.cues import Cue
 from app.dialogue.reactions import FALLBACKS, MOVE_REACTION, REACTIONS
 from app.engine import get_analyzer
+from app.engine.rules import strip_marks
 from app.engine.sentences import split_sentences
 from app.loader import DataError
 from app.paths import DATA_DIR
