@@ -14,14 +14,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from app.engine.lexicon import Lexicon
-from app.engine.patterns import compile_pattern
 
 _DROP = frozenset(
     "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"
@@ -34,6 +32,13 @@ _QUOTES = {
 # Characters stage 1 has to look at: anything outside printable ASCII, tab and newline, plus `.
 _SPECIAL = re.compile(r"[^\t\n\x20-\x5f\x61-\x7e]")
 _STRETCH = re.compile(r"([A-Za-z])\1{2,}")
+_TRIPLE = re.compile(r"([a-z])\1\1")
+_SHORT_STRETCH = re.compile(r"[a-z]?([a-z])\1\1")  # "sooo", "nooo": stretched short words
+_NEXT_WORD = re.compile(r"\W*([A-Za-z']+)")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+# bytes.translate table: ASCII letters to lower case, every other byte to a space.
+_RUN_BYTES = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32 for c in range(256))
+_PLAIN_LIMIT = 200_000  # distinct words remembered as needing no change (a few MB at most)
 
 
 class _Edits:
@@ -66,13 +71,18 @@ class _Edits:
         return pos + found if isinstance(found, int) else found[3]
 
 
-@dataclass(frozen=True, slots=True)
 class Normalized:
     """Normalised text, and the edits that map its spans back to the original."""
 
-    original: str
-    text: str
-    stages: tuple[_Edits, ...] = ()  # last stage first
+    __slots__ = ("original", "stages", "text")  # a plain class: built once per text analysed
+
+    def __init__(self, original: str, text: str, stages: tuple[_Edits, ...] = ()) -> None:
+        self.original = original
+        self.text = text
+        self.stages = stages  # last stage first
+
+    def __repr__(self) -> str:
+        return f"Normalized(text={self.text!r}, stages={len(self.stages)})"
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the normalised text to a span of the original text."""
@@ -129,15 +139,32 @@ class Normalizer:
         self._targets = sorted(lexicon.typo_targets)
         self.correct = lru_cache(maxsize=65536)(self._correct_uncached)
         self._fixed = lru_cache(maxsize=65536)(self._fix_word)
-        speak = "|".join(sorted((re.escape(w) for w in lexicon.text_speak), key=len, reverse=True))
-        # Text-speak is rare: a quick RE2 scan says whether to look for it at all.
-        self._speak_probe = compile_pattern(rf"\b(?:{speak}|ur)\b")
-        self._speak = self._speak_probe
-        # Words long enough to be typos, and short stretched words ("sooo").
-        self._long = re.compile(r"[A-Za-z]{5,}|\b[A-Za-z]?([A-Za-z])\1\1\b")
-        self._next_word = re.compile(r"\W*([A-Za-z']+)")
-        self._long_words = re.compile(r"[a-z]{5,}")
-        self._short_stretch = re.compile(r"([a-z])\1\1")
+        self._plain: set[bytes] = set()  # letter runs known to need no change (_is_plain)
+
+    def _odd_runs(self, spaced: bytes) -> list[bytes]:
+        """The runs of letters in spaced (see _word_changes) that might need a change.
+
+        Every word the word stage changes is a maximal run of ASCII letters (text-speak, a
+        stretched word, a typo of a rule word). A run that is none of these, judged once and
+        remembered, never changes, so the usual text costs one set operation in C. The set
+        only grows, up to a limit, and an answer never changes: safe to share between threads.
+        """
+        runs = set(spaced.split())
+        plain = self._plain
+        if runs <= plain:
+            return []
+        odd = []
+        for run in runs - plain:
+            if not self._run_is_plain(run.decode()):
+                odd.append(run)
+            elif len(plain) < _PLAIN_LIMIT:
+                plain.add(run)
+        return odd
+
+    def _run_is_plain(self, lower: str) -> bool:
+        if lower in self.lexicon.text_speak or lower == "ur" or _TRIPLE.search(lower):
+            return False
+        return len(lower) < 5 or self._fixed(lower) in (None, lower)
 
     def _correct_uncached(self, lower: str) -> str | None:
         """The rule word a misspelt token stands for, or None."""
@@ -161,36 +188,56 @@ class Normalizer:
         return self.correct(lower)
 
     def _word_changes(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, replacement) for every word to change, in order."""
+        """(start, end, replacement) for every word to change, in order.
+
+        Text-speak must stand alone as a word (not beside a digit or _, as in "u2", nor
+        before an apostrophe, as in "r'"); a short stretched word ("sooo") likewise; longer
+        words are looked up whatever is around them.
+        """
+        # One byte per character of text: its ASCII letters in lower case, all else a space
+        # (encoding with "replace" turns each other character into one "?"), so the words
+        # to look at are found with bytes.find and their offsets are offsets into text.
+        spaced = text.encode("ascii", "replace").translate(_RUN_BYTES)
+        odd = self._odd_runs(spaced)
+        if not odd:
+            return []
+        padded = b" " + spaced + b" "
         changes: list[tuple[int, int, str]] = []
-        if self._speak_probe.search(text):
-            for match in self._speak.finditer(text):
-                if text[match.end() : match.end() + 1] == "'":
-                    continue  # part of a contraction such as "r'"
-                token = match.group()
-                lower = token.lower()
-                if lower == "ur":
-                    following = self._next_word.match(text, match.end())
-                    word = following.group(1).lower() if following else ""
-                    speak = "you're" if word in self.lexicon.ur_means_you_are else "your"
-                else:
-                    speak = self.lexicon.text_speak[lower]
-                changes.append((match.start(), match.end(), _match_case(token, speak)))
-        # Most texts need no word change: check the distinct long words first (cached per word).
-        lowered = text.lower()
-        fixed = self._fixed
-        if not any(fixed(word) for word in set(self._long_words.findall(lowered))) and not (
-            self._short_stretch.search(lowered)
-        ):
-            return changes
-        for match in self._long.finditer(text):
-            token = match.group()
-            replacement = self._fixed(token.lower())
-            if replacement is not None and replacement != token.lower():
-                changes.append((match.start(), match.end(), _match_case(token, replacement)))
+        for run in odd:
+            lower = run.decode()
+            needle = b" " + run + b" "
+            at = padded.find(needle)
+            while at >= 0:
+                start, end = at, at + len(run)  # at is the space before the run in padded
+                change = self._change(text, start, end, lower)
+                if change is not None:
+                    changes.append((start, end, change))
+                at = padded.find(needle, end + 1)
         if len(changes) > 1:
             changes.sort()
         return changes
+
+    def _change(self, text: str, start: int, end: int, lower: str) -> str | None:
+        """The replacement for the word text[start:end] (lower-cased: lower), or None."""
+        alone = (start == 0 or text[start - 1] not in _WORD_CHARS) and (
+            end == len(text) or text[end] not in _WORD_CHARS
+        )
+        speak_words = self.lexicon.text_speak
+        replacement: str | None = None
+        if alone and (lower in speak_words or lower == "ur"):
+            if text[end : end + 1] == "'":
+                return None  # part of a contraction such as "r'"
+            if lower == "ur":
+                following = _NEXT_WORD.match(text, end)
+                word = following.group(1).lower() if following else ""
+                replacement = "you're" if word in self.lexicon.ur_means_you_are else "your"
+            else:
+                replacement = speak_words[lower]
+        elif len(lower) >= 5 or (alone and len(lower) >= 3 and _SHORT_STRETCH.fullmatch(lower)):
+            replacement = self._fixed(lower)
+        if replacement is None or replacement == lower:
+            return None
+        return _match_case(text[start:end], replacement)
 
     def normalize(self, original: str) -> Normalized:
         """Normalise original; spans in the result map back with to_original()."""

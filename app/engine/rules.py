@@ -152,15 +152,7 @@ def _compile_rule(
         regex = compile_pattern(source)
     except PatternError as exc:
         raise DataError(path, key, f"not a valid RE2 pattern: {exc}") from exc
-    exceptions = []
-    for index, exception in enumerate(raw.get("unless", [])):
-        try:
-            exceptions.append(expand_classes(exception, classes))
-            compile_pattern(exceptions[-1])  # checked one by one, so an error names its index
-        except PatternError as exc:
-            raise DataError(path, f"{where}.unless[{index}]", f"not a valid RE2 pattern: {exc}") from exc
-    # All exceptions as one alternation: one search per hit instead of one per exception.
-    unless = [compile_pattern("|".join(f"(?:{e})" for e in exceptions))] if exceptions else []
+    unless = [_compile_unless(path, where, raw.get("unless", []), classes)] if raw.get("unless") else []
     require_choice(path, f"{where}.principle", raw["principle"], principles)
     check_examples(path, where, raw)
     return Rule(
@@ -179,6 +171,26 @@ def _compile_rule(
         unless=tuple(unless),
         mark_groups=_mark_groups(regex.groupindex),
     )
+
+
+def _compile_unless(path: Path, where: str, raw: list[str], classes: Mapping[str, str]) -> Any:
+    """All of a rule's exceptions as one alternation: one search per hit instead of one per
+    exception. Only when that fails to compile is each one compiled, to name the bad one."""
+    exceptions = []
+    for index, exception in enumerate(raw):
+        try:
+            exceptions.append(expand_classes(exception, classes))
+        except PatternError as exc:
+            raise DataError(path, f"{where}.unless[{index}]", f"not a valid RE2 pattern: {exc}") from exc
+    try:
+        return compile_pattern("|".join(f"(?:{e})" for e in exceptions))
+    except PatternError:
+        for index, exception in enumerate(exceptions):
+            try:
+                compile_pattern(exception)
+            except PatternError as exc:
+                raise DataError(path, f"{where}.unless[{index}]", f"not a valid RE2 pattern: {exc}") from exc
+        raise DataError(path, f"{where}.unless", "the exceptions do not compile together") from None
 
 
 def _mark_groups(groupindex: Mapping[str, int]) -> tuple[int, ...]:

@@ -46,6 +46,38 @@ def test_real_words_are_not_corrected(normalizer: Normalizer, word: str) -> None
     assert normalizer.normalize(f"you {word} here").text == f"you {word} here"
 
 
+@pytest.mark.parametrize(
+    ("typed", "seen"),
+    [
+        ("u2 were late", "u2 were late"),  # text-speak beside a digit is not a word of its own
+        ("the r' in it", "the r' in it"),  # nor before an apostrophe
+        ("_u_ again", "_u_ again"),
+        ("caf\u00e9u never", "caf\u00e9you never"),  # beside a non-ASCII letter it stands alone
+        ("U NEVER call", "You NEVER call"),  # a capital first letter is kept
+        ("u u u", "you you you"),  # every occurrence, also when they share a space
+        ("nooo way", "no way"),
+        ("2nooo", "2nooo"),  # a short stretched word must stand alone
+        ("neverrr2", "never2"),  # a long one is fixed wherever it is
+    ],
+)
+def test_words_change_only_when_they_stand_alone(normalizer: Normalizer, typed: str, seen: str) -> None:
+    assert normalizer.normalize(typed).text == seen
+
+
+def test_remembered_plain_words_never_change_an_answer(analyzer: Analyzer) -> None:
+    """The normaliser remembers words that need no change; a fresh one must agree with a
+    well-used one on every text, including texts mixing known and new words."""
+    texts = [
+        "you never listen", "u never listen", "ur so lazy", "selfsh and lazy", "sooo tired",
+        "I love you", "we could try", "neverrr", "the u-bend", "you\u2019re impossible",
+    ]  # fmt: skip
+    used = Normalizer(analyzer.normalizer.lexicon)
+    for text in texts * 3:
+        used.normalize(text)
+    for text in texts + [f"{a} {b}" for a in texts for b in texts]:
+        assert used.normalize(text).text == Normalizer(analyzer.normalizer.lexicon).normalize(text).text
+
+
 def test_plain_text_is_unchanged(normalizer: Normalizer) -> None:
     text = "Could we try one session together? I love you."
     norm = normalizer.normalize(text)
