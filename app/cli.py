@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from app import jsonio
 from app.engine import Analysis, InputError, get_analyzer
 from app.loader import DataError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-# json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one serves all lines.
-_JSONL_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 class CliError(Exception):
@@ -70,7 +68,7 @@ def run_check(text_arg: str, fmt: str) -> int:
         return run_jsonl(text_arg)
     analysis = _analyze(_read_text(text_arg))
     if fmt == "json":
-        sys.stdout.write(json.dumps(analysis.to_dict(), ensure_ascii=False) + "\n")
+        sys.stdout.write(jsonio.dumps_str(analysis.to_dict()) + "\n")
     else:
         format_findings(analysis, sys.stdout)
     return EXIT_FINDINGS if analysis.findings else EXIT_OK
@@ -79,7 +77,7 @@ def run_check(text_arg: str, fmt: str) -> int:
 def _jsonl_line(raw: bytes, analyzer: Any) -> tuple[dict[str, Any], bool]:
     """One answer for one input line, and whether it was an error."""
     try:
-        item = json.loads(raw.decode("utf-8"))
+        item = jsonio.loads(raw)
     except UnicodeDecodeError:
         return {"id": None, "error": "line is not valid UTF-8"}, True
     except ValueError:
@@ -104,15 +102,15 @@ def run_jsonl(source: str) -> int:
         raise CliError("--format jsonl reads JSON lines from standard input: pass '-' as TEXT")
     analyzer = get_analyzer()
     failed = False
-    write = sys.stdout.write
-    encode = _JSONL_ENCODER.encode
+    write = sys.stdout.buffer.write
+    dumps = jsonio.dumps
     for raw in sys.stdin.buffer:
         if not raw.strip():
             continue
         answer, error = _jsonl_line(raw, analyzer)
         failed = failed or error
-        write(encode(answer) + "\n")
-    sys.stdout.flush()
+        write(dumps(answer) + b"\n")
+    sys.stdout.buffer.flush()
     return EXIT_USAGE if failed else EXIT_OK
 
 
