@@ -9,15 +9,15 @@ seams: a full stop after a kept fragment, a capital after a rewrite.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _TERMINAL = ".!?\u2026"
 
 
-@dataclass(frozen=True)
-class Piece:
-    """One sentence of the answer: kept as written, or a rewrite and where it came from."""
+class Piece(NamedTuple):
+    """One sentence of the answer: kept as written, or a rewrite and where it came from.
+    (A named tuple: several are made for every rewrite, and it is the cheapest immutable.)"""
 
     kind: str  # kept | transform | stance | topic | category | fallback
     text: str

@@ -38,6 +38,7 @@ def compile_pattern(pattern: str) -> Regex:
         raise PatternError(str(exc) or "invalid RE2 pattern") from exc
 
 
+_SENTINEL = r"\z"  # matches at the end of every text (see PatternSet)
 _NULL = (-1, -1)
 _UNANCHORED = re2._Anchor.UNANCHORED
 _char_len_to_bytes = re2._re2.CharLenToBytes
@@ -166,6 +167,24 @@ class Regex:
             else:
                 pos = spans[0][1]
 
+    def all_spans(self, text: str) -> list[list[tuple[int, int]]]:
+        """The group spans (character offsets; (-1, -1) for a group that did not take part)
+        of every match, as finditer steps: the same matches, without match objects."""
+        data, ascii_only = _utf8(text)
+        if not ascii_only:
+            return [match._spans for match in self._iter_utf8(text, data)]
+        out = []
+        pos, end = 0, len(data)
+        match = self._re.Match
+        while pos <= end:
+            spans = match(_UNANCHORED, data, pos, end)
+            start, stop = spans[0]
+            if start < 0:
+                break
+            out.append(spans)
+            pos = stop if stop > start else stop + 1  # step past an empty match
+        return out
+
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
         data, ascii_only = _utf8(text)
         if not ascii_only:
@@ -225,12 +244,16 @@ class PatternSet:
     lazily built DFA of one big many-match set has so many states that varied texts keep
     building new ones (~40 us per short message for the 67 rules); a few smaller sets
     reach their states much sooner (~12 us). The answer is the same either way.
+
+    Each set also holds a sentinel that matches every text. Should RE2 ever give up on a
+    scan (its DFA out of memory), the sentinel is missing from the answer, and every pattern
+    of that set is reported as a candidate: a failure can cost time, never a missed match.
     """
 
     def __init__(self, patterns: list[str], group_size: int = 0) -> None:
         count = -(-len(patterns) // group_size) if group_size and patterns else 1
         self._stride = count
-        self._sets: list[Any] = []
+        self._sets: list[tuple[Any, int, list[int]]] = []  # (C++ set, sentinel, all indexes)
         for offset in range(count):
             group = patterns[offset::count]
             if not group:
@@ -238,24 +261,24 @@ class PatternSet:
             one = re2.Set.SearchSet(_SET_OPTIONS)
             for pattern in group:
                 one.Add(pattern)
+            sentinel = one.Add(_SENTINEL)
             one.Compile()
-            self._sets.append(one._set)  # the C++ set itself: its Match takes bytes
-        self._empty = not patterns
+            every = list(range(offset, len(patterns), count))
+            self._sets.append((one._set, sentinel, every))  # the C++ set: its Match takes bytes
 
     def matching(self, text: str) -> list[int]:
-        """Indexes of the patterns that match somewhere in text."""
-        if self._empty:
-            return []
+        """Indexes of the patterns that match somewhere in text, in order."""
         subject = _utf8(text)[0]
-        if self._stride == 1:
-            found = self._sets[0].Match(subject)
-            return sorted(found) if found else []
         stride = self._stride
         hits: list[int] = []
-        for offset, one in enumerate(self._sets):
+        for offset, (one, sentinel, every) in enumerate(self._sets):
             found = one.Match(subject)
-            if found:
-                hits.extend(index * stride + offset for index in found)
+            if len(found) == 1 and found[0] == sentinel:
+                continue  # the usual answer: nothing but the sentinel
+            if sentinel not in found:
+                hits.extend(every)  # RE2 gave up on this scan: try them all
+                continue
+            hits.extend(index * stride + offset for index in found if index != sentinel)
         if len(hits) > 1:
             hits.sort()
         return hits

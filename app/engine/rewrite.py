@@ -115,15 +115,18 @@ class Rewriter:
         categories: Collection[str],
         check: Callable[[str], bool],
         is_clean: Callable[[str], bool],
-        context: str,
+        context: str | Callable[[], Topic | None],
     ) -> Piece:
-        """rewrite_sentence, with `check` for texts holding user words and is_clean for ours."""
+        """rewrite_sentence, with `check` for texts holding user words and is_clean for ours;
+        context is the whole message, or a function giving its topic (worked out once)."""
         topic = self.topic_of(sentence)
         for _, candidate in self.transforms.candidates(sentence, topic.id if topic else None):
             if check(candidate):
                 return Piece("transform", candidate)
         main = self.main_category(sentence, categories)
-        message_topic = topic or (self.topic_of(context) if context else None)
+        if topic is None and context:
+            topic_of_message = context() if callable(context) else self.topic_of(context)
+        message_topic = topic or (topic_of_message if context else None)
         if main in self.manner.stance:
             candidate = self._category_template(main, message_topic)
             if self._template_is_clean(candidate, is_clean):
@@ -213,13 +216,20 @@ class Rewriter:
         """Each unit kept (with the writer's gap before it) or rewritten."""
         pieces: list[Piece] = []
         previous_end = 0
+        found: list[Topic | None] = []
+
+        def message_topic() -> Topic | None:  # only needed for a sentence without a topic
+            if not found:
+                found.append(self.topic_of(norm.text))
+            return found[0]
+
         for index, (start, end, categories) in enumerate(units):
             o_start, o_end = norm.to_original(start, end)
             gap = norm.original[previous_end:o_start] if pieces else ""
             previous_end = o_end
             if categories is not None:
                 sentence = norm.text[start:end]
-                piece = self._rewrite_sentence(sentence, categories, check, is_clean, norm.text)
+                piece = self._rewrite_sentence(sentence, categories, check, is_clean, message_topic)
                 pieces.append(Piece(piece.kind, piece.text, gap, piece.droppable))
             else:
                 kept = norm.original[o_start:o_end]

@@ -14,6 +14,7 @@ A rule file holds [[rule]] tables:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,6 @@ from app.engine.patterns import (
     expand_classes,
     phrases_to_pattern,
 )
-from app.engine.sentences import sentence_at
 from app.loader import DataError, Field, Table, read_toml, require_choice, require_unique
 
 CATEGORIES = (
@@ -89,25 +89,30 @@ class Rule:
     unless: tuple[Any, ...]
     mark_groups: tuple[int, ...]
 
-    def spans(self, text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Spans (in text) where this rule fires, after its exceptions."""
+    def spans(
+        self, text: str, sentences: list[tuple[int, int]], starts: list[int] | None = None
+    ) -> list[tuple[int, int]]:
+        """Spans (in text) where this rule fires, after its exceptions; starts are the
+        sentences' start offsets (computed here when not given)."""
         found: list[tuple[int, int]] = []
-        for match in self.regex.finditer(text):
-            start, end = match.start(), match.end()
+        for groups in self.regex.all_spans(text):
+            m_start, m_end = start, end = groups[0]
             for group in self.mark_groups:
-                if match.start(group) >= 0:
-                    start, end = match.start(group), match.end(group)
+                if groups[group][0] >= 0:
+                    start, end = groups[group]
                     break
             if end <= start:
                 continue
             if self.unless:
-                s_start, s_end = sentence_at(sentences, match.start())
+                if starts is None:
+                    starts = [span[0] for span in sentences]
+                index = bisect_right(starts, m_start) - 1
+                s_start, s_end = sentences[index] if index >= 0 else (0, 0)
                 # A window of the sentence around the match: real sentences fit in it, and a
                 # 5,000-character run-on with a hit every few words stays linear.
-                s_start = max(s_start, match.start() - _UNLESS_WINDOW)
-                s_end = min(max(s_end, match.end()), match.end() + _UNLESS_WINDOW)
-                sentence = text[s_start:s_end]
-                if any(exception.search(sentence) for exception in self.unless):
+                s_start = max(s_start, m_start - _UNLESS_WINDOW)
+                s_end = min(max(s_end, m_end), m_end + _UNLESS_WINDOW)
+                if self.unless[0].search(text[s_start:s_end]):
                     continue
             found.append((start, end))
         return found
@@ -130,9 +135,11 @@ class RuleBook:
     ) -> list[tuple[Rule, int, int]]:
         """(rule, start, end) for every firing, in text order."""
         hits: list[tuple[Rule, int, int]] = []
+        starts = [span[0] for span in sentences]
         for index in self._set.matching(text) if candidates is None else candidates:
             rule = self.rules[index]
-            hits.extend((rule, start, end) for start, end in rule.spans(text, sentences))
+            for start, end in rule.spans(text, sentences, starts):
+                hits.append((rule, start, end))
         hits.sort(key=lambda hit: (hit[1], -hit[2]))
         return hits
 

@@ -13,9 +13,9 @@ Two ways a match is set aside, both deliberately narrow:
 - an `except` pattern that overlaps the match in the same sentence (idioms: "it hit me that",
   "she beat me at chess", "he pushed me to apply for the job").
 
-All cues are scanned in one pass with an RE2 set (linear time). The set carries a sentinel
-that always matches; if it is missing, RE2 gave up (out of memory), and every cue is run on
-its own instead, so a failure can only cost time, never a missed disclosure.
+All cues are scanned in one pass with an RE2 set (linear time, see patterns.PatternSet):
+if RE2 ever gave up on a scan, every cue is run on its own instead, so a failure can only
+cost time, never a missed disclosure.
 """
 
 from __future__ import annotations
@@ -25,10 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import re2
-
 from app.engine.findings import Resource, Safety
-from app.engine.patterns import PatternError, compile_pattern, phrases_to_pattern
+from app.engine.patterns import PatternError, PatternSet, compile_pattern, phrases_to_pattern
 from app.loader import DataError, Field, Table, read_toml, require_choice, require_unique
 
 LEVELS = ("urgent", "concern")
@@ -83,11 +81,6 @@ _FILLER = frozenset(
 _CLAUSE_BREAK = re.compile(r"[,;.!?\n]|\b(?:but|and|then|now|until|except|though|although|yet)\b")
 _SENTENCE_BREAK = re.compile(r"[.!?\n]")
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
-_SET_OPTIONS = re2.Options()
-_SET_OPTIONS.case_sensitive = False
-_SET_OPTIONS.log_errors = False
-_SET_OPTIONS.max_mem = 64 << 20
-_SENTINEL = r"\z"
 
 
 @dataclass(frozen=True)
@@ -134,19 +127,11 @@ class SafetyDetector:
     def __init__(self, cues: list[Cue], texts: SafetyTexts) -> None:
         self.cues = tuple(cues)
         self.texts = texts
-        self._set = re2.Set.SearchSet(_SET_OPTIONS)
-        for cue in self.cues:
-            self._set.Add(cue.source)
-        self._sentinel = self._set.Add(_SENTINEL)
-        self._set.Compile()
-        self._every = list(range(len(self.cues)))
+        self._set = PatternSet([cue.source for cue in self.cues])
 
     def candidates(self, text: str) -> list[int]:
         """Indexes of the cues whose pattern matches somewhere (all of them if RE2 gave up)."""
-        found = self._set.Match(text)
-        if not found or self._sentinel not in found:
-            return self._every  # the set ran out of memory: check every cue, lose nothing
-        return sorted(index for index in found if index != self._sentinel)
+        return self._set.matching(text)
 
     def hits(self, text: str) -> list[tuple[Cue, int, int]]:
         """(cue, start, end) for every cue that fires and is neither negated nor excepted."""

@@ -93,7 +93,7 @@ class TransformBook:
 
     def prepare(self, sentence: str) -> str:
         """The sentence as transforms see it: openers and trailing emoji gone, shouting calmed."""
-        text = _SPACES.sub(" ", sentence).strip(" \"'*~-,")
+        text = " ".join(sentence.split()).strip(" \"'*~-,")
         end = len(text)
         while end and not (text[end - 1].isalnum() or text[end - 1] in _KEEP_AT_END):
             end -= 1

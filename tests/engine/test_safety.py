@@ -180,13 +180,14 @@ def test_safety_message_content_and_resources() -> None:
 # -- set fallback, speed -----------------------------------------------------------------------
 
 
-def test_every_cue_is_checked_when_the_set_gives_up(monkeypatch: pytest.MonkeyPatch) -> None:
-    class GaveUp:
-        def Match(self, text: str) -> None:  # noqa: N802 - mirrors re2.Set
-            return None
+def test_every_cue_is_checked_when_the_set_gives_up() -> None:
+    class GaveUp:  # stands in for the C++ RE2 set: a failed scan lacks the sentinel
+        def Match(self, data: bytes) -> list[int]:  # noqa: N802 - mirrors re2's set
+            return []
 
     detector = SafetyDetector(list(_DETECTOR.cues), _DETECTOR.texts)
-    monkeypatch.setattr(detector, "_set", GaveUp())
+    _, sentinel, every = detector._set._sets[0]
+    detector._set._sets[0] = (GaveUp(), sentinel, every)  # a detector of its own: nothing to undo
     assert detector.detect("he choked me") is not None
     assert detector.detect("we had a lovely walk") is None
 
