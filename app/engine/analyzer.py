@@ -4,6 +4,7 @@ principles, tone and score -> safety -> rewrite. Pure and thread-safe after load
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from app.engine.findings import SEVERITY_RANK, Analysis, Finding, PrincipleStatus, Strength
@@ -17,6 +18,7 @@ from app.engine.safety import SafetyDetector, load_safety
 from app.engine.sentences import split_sentences
 
 _PENALTY = {"high": 30, "medium": 18, "low": 8}
+_BASE_SCORE = 70  # a text with nothing to weigh; findings take off, strengths add
 
 
 class Analyzer:
@@ -82,20 +84,21 @@ class Analyzer:
         norm = self.normalizer.normalize(text)
         rule_ids = self.rules.candidates(norm.text)
         cue_ids = self.strengths.candidates(norm.text)
-        # Sentences matter only where something matched; most everyday texts skip the split.
-        sentences = split_sentences(norm.text) if rule_ids or cue_ids else []
-        hits = self.findings(norm, sentences, rule_ids) if rule_ids else []
-        findings = tuple(self._finding(norm, rule, start, end) for rule, start, end in hits)
-        strengths = self._strengths(norm, sentences, hits, cue_ids) if cue_ids else ()
-        principles = self._principles(findings, strengths)
         safety = self.safety.detect(norm.text)
+        if not rule_ids and not cue_ids:  # most everyday texts: nothing to weigh
+            return Analysis(text, "neutral", _BASE_SCORE, (), (), self._not_applicable, None, safety)
+        sentences = split_sentences(norm.text)
+        hits = self.findings(norm, sentences, rule_ids) if rule_ids else []
+        findings = tuple([self._finding(norm, rule, start, end) for rule, start, end in hits])
+        flagged = _flagged_sentences(sentences, hits) if hits else {}
+        strengths = self._strengths(norm, sentences, flagged, cue_ids) if cue_ids else ()
+        principles = self._principles(findings, strengths)
         score = self._score(findings, strengths)
         tone = _tone(findings, strengths)
         rewrite = None
         # After a disclosure we offer no rewrite: polishing how to raise couples therapy is
         # the wrong help when there may be abuse or a crisis; the safety answer comes instead.
         if findings and with_rewrite and safety is None:
-            flagged = _flagged_sentences(sentences, hits)
             rewrite = self.rewriter.rewrite(norm, sentences, flagged, self.is_clean)
         return Analysis(text, tone, score, findings, strengths, principles, rewrite, safety)
 
@@ -119,12 +122,12 @@ class Analyzer:
         self,
         norm: Normalized,
         sentences: list[tuple[int, int]],
-        hits: list[tuple[Rule, int, int]],
+        flagged: Mapping[int, Collection[str]],
         candidates: list[int] | None = None,
     ) -> tuple[Strength, ...]:
         out: list[Strength] = []
         seen: set[str] = set()
-        flagged_sentences = [sentences[i] for i in sorted(_flagged_sentences(sentences, hits))]
+        flagged_sentences = [sentences[i] for i in sorted(flagged)]
         for cue, start, end in self.strengths.matches(norm.text, sentences, candidates):
             if cue.principle == "we-not-you" and any(s <= start < e for s, e in flagged_sentences):
                 continue  # "we" inside a blaming sentence is not a strength
@@ -156,7 +159,8 @@ class Analyzer:
 
     @staticmethod
     def _score(findings: tuple[Finding, ...], strengths: tuple[Strength, ...]) -> int:
-        score = 70 - sum(_PENALTY[f.severity] for f in findings) + 10 * len({s.principle for s in strengths})
+        penalty = sum(_PENALTY[f.severity] for f in findings)
+        score = _BASE_SCORE - penalty + 10 * len({s.principle for s in strengths})
         return max(0, min(100, score))
 
 
