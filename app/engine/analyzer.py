@@ -13,7 +13,7 @@ from app.engine.lexicon import load_lexicon
 from app.engine.limits import check_text
 from app.engine.normalize import Normalized, Normalizer
 from app.engine.rewrite import Rewriter, load_rewriter
-from app.engine.rules import Rule, RuleBook, load_rules, load_strengths
+from app.engine.rules import Rule, RuleBook, Scanner, load_rules, load_strengths
 from app.engine.safety import SafetyDetector, load_safety
 from app.engine.sentences import split_sentences
 
@@ -39,6 +39,7 @@ class Analyzer:
         self.strengths = strengths
         self.safety = safety
         self.rewriter = rewriter
+        self.scanner = Scanner(rules, strengths)
         # The three statuses each principle can have, built once (they are immutable).
         self._statuses = tuple(
             (
@@ -73,7 +74,7 @@ class Analyzer:
     def is_clean(self, text: str) -> bool:
         """True when text has no findings (used to vet rewrites)."""
         norm = self.normalizer.normalize(text)
-        candidates = self.rules.candidates(norm.text)
+        candidates = self.scanner.candidates(norm.text)[0]
         if not candidates:
             return True
         return not self.rules.matches(norm.text, split_sentences(norm.text), candidates)
@@ -82,8 +83,7 @@ class Analyzer:
         """The analysis object for text (API.md); raises InputError for empty or huge text."""
         check_text(text)
         norm = self.normalizer.normalize(text)
-        rule_ids = self.rules.candidates(norm.text)
-        cue_ids = self.strengths.candidates(norm.text)
+        rule_ids, cue_ids = self.scanner.candidates(norm.text)
         safety = self.safety.detect(norm.text)
         if not rule_ids and not cue_ids:  # most everyday texts: nothing to weigh
             return Analysis(text, "neutral", _BASE_SCORE, (), (), self._not_applicable, None, safety)

@@ -61,3 +61,11 @@ def test_all_spans_are_finditer_spans(text: str) -> None:
     empty = compile_pattern(pattern + r"|\b")
     groups = range(empty.groups + 1)
     assert empty.all_spans(text) == [[m.span(g) for g in groups] for m in empty.finditer(text)]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_TEXTS)
+def test_one_scan_answers_for_rules_and_strengths_as_two_would(analyzer: Analyzer, text: str) -> None:
+    rules, strengths = analyzer.scanner.candidates(text)
+    assert rules == analyzer.rules.candidates(text)
+    assert strengths == analyzer.strengths.candidates(text)
