@@ -31,6 +31,11 @@ _QUOTES = {
 }  # fmt: skip
 # Characters stage 1 has to look at: anything outside printable ASCII, tab and newline, plus `.
 _SPECIAL = re.compile(r"[^\t\n\x20-\x5f\x61-\x7e]")
+# The characters stage 1 changes other than by NFKC: control characters and lone surrogates
+# (tab and newline stay), the ones dropped, the quotes and dashes replaced. See _unchanged.
+_CHANGED = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff" + re.escape("".join(sorted(_DROP | set(_QUOTES)))) + "]"
+)
 _STRETCH = re.compile(r"([A-Za-z])\1{2,}")
 _TRIPLE = re.compile(r"([a-z])\1\1")
 _SHORT_STRETCH = re.compile(r"[a-z]?([a-z])\1\1")  # "sooo", "nooo": stretched short words
@@ -93,6 +98,17 @@ class Normalized:
         for stage in self.stages:
             start, end = stage.start(start), stage.end(end)
         return start, end
+
+
+def _unchanged(text: str) -> bool:
+    """True when stage 1 would change nothing, told by C-level checks: usually the case.
+
+    A character NFKC changes cannot occur in a text already in NFKC, so a text in NFKC with
+    none of the other characters stage 1 replaces comes through as it is (emoji, accents).
+    """
+    if text.isascii():
+        return "`" not in text and (text.isprintable() or _CHANGED.search(text) is None)
+    return _CHANGED.search(text) is None and unicodedata.is_normalized("NFKC", text)
 
 
 def _stage_characters(text: str) -> tuple[str, _Edits] | None:
@@ -243,7 +259,7 @@ class Normalizer:
         """Normalise original; spans in the result map back with to_original()."""
         stages: list[_Edits] = []
         text = original
-        first = _stage_characters(original) if _SPECIAL.search(original) else None
+        first = None if _unchanged(original) else _stage_characters(original)
         if first is not None:
             text, edits = first
             stages.append(edits)

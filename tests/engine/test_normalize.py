@@ -119,3 +119,21 @@ def test_findings_on_odd_input_point_at_what_was_typed(analyzer: Analyzer, typed
     for finding in analysis.findings:
         assert typed[finding.start : finding.end] == finding.excerpt
     assert any(excerpt in finding.excerpt for finding in analysis.findings)
+
+
+def test_the_quick_check_never_skips_a_character_stage_1_would_change() -> None:
+    """_unchanged decides, with C-level checks, that a text needs no character clean-up;
+    for every code point alone, and for mixes, it must agree with doing the clean-up."""
+    from app.engine.normalize import _stage_characters, _unchanged
+
+    wrong = [c for c in range(0x110000) if _unchanged(chr(c)) and _stage_characters(chr(c)) is not None]
+    assert not wrong, [hex(c) for c in wrong[:10]]
+    mixes = [
+        "e\u0301 caf\u00e9", "\ufb01ne \U0001f621", "a\u2019b", "x\u200by", "\uff41\uff42", "tab\tnew\nline",
+        "ok `tick`", "bell\x07", "\u2764\ufe0f you", "\U0001d400bc", "\ud800 lone",
+    ]  # fmt: skip
+    for text in mixes:
+        assert not _unchanged(text) or _stage_characters(text) is None, text
+    # and it does take the quick way for what people usually send
+    for text in ["You never listen 😡", "I love you ❤️", "caf\u00e9 at 5?", "plain words.\nNew line."]:
+        assert _unchanged(text), text
