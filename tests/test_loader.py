@@ -107,3 +107,19 @@ def test_unknown_principle_in_a_rule_is_an_error(data_dir: Path) -> None:
     )
     with pytest.raises(DataError, match=r"rule\[0\]\.principle: unknown value"):
         load_analyzer(data_dir)
+
+
+@pytest.mark.parametrize("pattern", [r"(?<=he )hit me", r"(hit) \1"], ids=["lookbehind", "backreference"])
+def test_bad_safety_cue_names_file_and_key(data_dir: Path, pattern: str) -> None:
+    """Cue patterns are compiled when first used, but parsed at load: still named there."""
+    path = data_dir / "safety" / "zz_test.toml"
+    path.write_text(
+        '[[cue]]\nid = "zz"\nkind = "violence"\nlevel = "urgent"\n'
+        f"pattern = '''{pattern}'''\nflagged = [\"he hit me\"]\nclean = [\"fine\"]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        load_analyzer(data_dir)
+    assert caught.value.path == str(path)
+    assert caught.value.key == "cue[0].pattern"
+    assert "RE2" in str(caught.value)

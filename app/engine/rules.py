@@ -87,7 +87,7 @@ class Rule:
     file: str
     regex: Any
     unless: tuple[Any, ...]
-    mark_groups: tuple[int, ...]
+    key: str = ""  # where its pattern is in its file ("rule[3].pattern"), for errors
 
     def spans(
         self, text: str, sentences: list[tuple[int, int]], starts: list[int] | None = None
@@ -97,7 +97,7 @@ class Rule:
         found: list[tuple[int, int]] = []
         for groups in self.regex.all_spans(text):
             m_start, m_end = start, end = groups[0]
-            for group in self.mark_groups:
+            for group in self.regex.marks:
                 if groups[group][0] >= 0:
                     start, end = groups[group]
                     break
@@ -157,8 +157,12 @@ class Scanner:
 
     def __init__(self, first: RuleBook, second: RuleBook) -> None:
         self._split = len(first.rules)
-        patterns = [rule.source for rule in first.rules + second.rules]
-        self._set = PatternSet(patterns, group_size=_SET_GROUP)
+        rules = first.rules + second.rules
+        try:
+            self._set = PatternSet([rule.source for rule in rules], group_size=_SET_GROUP)
+        except PatternError as exc:  # the first place a rule's pattern is parsed: name it
+            bad = rules[exc.index]
+            raise DataError(Path(bad.file), bad.key, f"not a valid RE2 pattern: {exc}") from exc
 
     def candidates(self, text: str) -> tuple[list[int], list[int]]:
         """Indexes of the rules of each book whose pattern occurs somewhere in text."""
@@ -183,7 +187,8 @@ def _compile_rule(
             source = expand_classes(raw["pattern"], classes)
         else:
             source = phrases_to_pattern(raw["phrases"])
-        regex = compile_pattern(source)
+        # Compiled when first used: the Scanner's sets parse every rule at load (see Scanner).
+        regex = compile_pattern(source, checked=True)
     except PatternError as exc:
         raise DataError(path, key, f"not a valid RE2 pattern: {exc}") from exc
     unless = [_compile_unless(path, where, raw.get("unless", []), classes)] if raw.get("unless") else []
@@ -203,7 +208,7 @@ def _compile_rule(
         file=str(path),
         regex=regex,
         unless=tuple(unless),
-        mark_groups=_mark_groups(regex.groupindex),
+        key=key,
     )
 
 
@@ -225,13 +230,6 @@ def _compile_unless(path: Path, where: str, raw: list[str], classes: Mapping[str
             except PatternError as exc:
                 raise DataError(path, f"{where}.unless[{index}]", f"not a valid RE2 pattern: {exc}") from exc
         raise DataError(path, f"{where}.unless", "the exceptions do not compile together") from None
-
-
-def _mark_groups(groupindex: Mapping[str, int]) -> tuple[int, ...]:
-    """Indexes of the groups named mark, mark2, mark3... in that order."""
-    names = [name for name in groupindex if name == "mark" or (name[:4] == "mark" and name[4:].isdigit())]
-    names.sort(key=lambda name: int(name[4:] or 1))
-    return tuple(groupindex[name] for name in names)
 
 
 def load_rules(directory: Path, principles: set[str], classes: Mapping[str, str] | None = None) -> list[Rule]:

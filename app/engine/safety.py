@@ -95,6 +95,7 @@ class Cue:
     source: str
     file: str
     exception: Any = None  # a compiled `except` pattern, or None
+    key: str = ""  # where its pattern is in its file ("cue[3].pattern"), for errors
 
     def spans(self, text: str, *, first_only: bool = False) -> list[tuple[int, int]]:
         """Where this cue fires in normalised text, after negations and exceptions."""
@@ -127,7 +128,11 @@ class SafetyDetector:
     def __init__(self, cues: list[Cue], texts: SafetyTexts) -> None:
         self.cues = tuple(cues)
         self.texts = texts
-        self._set = PatternSet([cue.source for cue in self.cues])
+        try:
+            self._set = PatternSet([cue.source for cue in self.cues])
+        except PatternError as exc:  # the first place a cue's pattern is parsed: name it
+            bad = self.cues[exc.index]
+            raise DataError(Path(bad.file), bad.key, f"not a valid RE2 pattern: {str(exc)[:200]}") from exc
 
     def candidates(self, text: str) -> list[int]:
         """Indexes of the cues whose pattern matches somewhere (all of them if RE2 gave up)."""
@@ -252,7 +257,8 @@ def load_cues(path: Path, macros: dict[str, str], seen: set[str]) -> list[Cue]:
             source = expand_macros(path, f"{where}.pattern", raw["pattern"], macros)
         else:
             source = phrases_to_pattern(raw["phrases"])
-        regex = _compile(path, f"{where}.pattern", source)
+        # Compiled when first used: the detector's set parses every cue at load (see below).
+        regex = compile_pattern(source, checked=True)
         exception = None
         if "except" in raw:
             except_source = expand_macros(path, f"{where}.except", raw["except"], macros)
@@ -269,6 +275,7 @@ def load_cues(path: Path, macros: dict[str, str], seen: set[str]) -> list[Cue]:
                 source=source,
                 file=str(path),
                 exception=exception,
+                key=f"{where}.pattern",
             )
         )
     return cues
