@@ -66,6 +66,40 @@ def test_every_topic_has_a_clear_template() -> None:
             assert not template.lower().startswith(("you ", "you're", "your ")), (topic.id, template)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "topic"),
+    [
+        # a topic word used in its everyday sense picks the topic ...
+        ("You never take out the trash.", "chores"),
+        ("The kitchen is a mess again.", "chores"),
+        ("You leave your shoes everywhere.", "chores"),
+        ("You never spend time with me.", "time-together"),
+        ("You spend so much on clothes.", "money"),
+        ("Your job always comes first.", "work"),
+        ("You're always playing video games.", "screens"),
+        ("You never touch me anymore.", "intimacy"),
+        ("You don't care how I feel.", "feelings"),
+        # ... the same word as a figure of speech does not (a housework rewrite for an insult
+        # would read as if the app had not understood)
+        ("You treat me like garbage.", "respect"),
+        ("You made me feel like trash.", None),
+        ("You're a mess.", None),
+        ("You never come clean about anything.", None),
+        ("Put yourself in my shoes for once.", "feelings"),
+        ("Nice job, genius.", None),
+        ("You're not my boss.", None),
+        ("I'm not buying your excuses.", None),
+        ("Stop playing games with me.", None),
+        ("You're so touchy.", None),
+        ("You stay in bed all day.", None),
+        ("Who cares?", None),
+    ],
+)
+def test_topic_words_count_only_in_their_everyday_sense(sentence: str, topic: str | None) -> None:
+    found = _REWRITER.topic_of(sentence)
+    assert (found.id if found else None) == topic
+
+
 # -- one sentence ----------------------------------------------------------------------------
 def test_sentence_order_transform_then_topic_then_category_then_fallback() -> None:
     never = _REWRITER.rewrite_sentence
