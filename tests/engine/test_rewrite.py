@@ -59,6 +59,14 @@ def test_every_template_is_clean(template: str) -> None:
     assert _clean(template), template
 
 
+def test_about_phrases_fit_the_dismissive_template() -> None:
+    """The stance template says "I can see {about} really matters to you": one thing, not
+    a plural ("the kids really matters")."""
+    for topic in _REWRITER.topics:
+        clause = topic.about.split()[0] in ("how", "what") or topic.about.split()[0].endswith("ing")
+        assert clause or not re.search(r"(?:kids|evenings|days|things|people)$", topic.about), topic.about
+
+
 def test_every_topic_has_a_clear_template() -> None:
     for topic in _REWRITER.topics:
         for template in (topic.template, *topic.variants.values()):
@@ -85,7 +93,7 @@ def test_every_topic_has_a_clear_template() -> None:
         ("You made me feel like trash.", None),
         ("You're a mess.", None),
         ("You never come clean about anything.", None),
-        ("Put yourself in my shoes for once.", "feelings"),
+        ("Put yourself in my shoes for once.", None),
         ("Nice job, genius.", None),
         ("You're not my boss.", None),
         ("I'm not buying your excuses.", None),
@@ -93,6 +101,13 @@ def test_every_topic_has_a_clear_template() -> None:
         ("You're so touchy.", None),
         ("You stay in bed all day.", None),
         ("Who cares?", None),
+        ("Don't be such a baby.", None),
+        ("Our new baby keeps us up all night.", "kids"),
+        ("Nobody cares what you think.", None),
+        ("You only care about yourself.", "feelings"),
+        ("You should be ashamed of yourself.", None),
+        ("We never do anything together anymore.", "time-together"),
+        ("Get your act together.", None),
     ],
 )
 def test_topic_words_count_only_in_their_everyday_sense(sentence: str, topic: str | None) -> None:
