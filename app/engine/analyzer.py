@@ -73,11 +73,14 @@ class Analyzer:
 
     def is_clean(self, text: str) -> bool:
         """True when text has no findings (used to vet rewrites)."""
-        norm = self.normalizer.normalize(text)
-        candidates = self.scanner.candidates(norm.text)[0]
+        return self._is_clean_normalized(self.normalizer.normalize(text).text)
+
+    def _is_clean_normalized(self, text: str) -> bool:
+        """is_clean for a text that normalising would leave as it is."""
+        candidates = self.scanner.candidates(text)[0]
         if not candidates:
             return True
-        return not self.rules.matches(norm.text, split_sentences(norm.text), candidates)
+        return not self.rules.matches(text, split_sentences(text), candidates)
 
     def analyze(self, text: str, *, with_rewrite: bool = True) -> Analysis:
         """The analysis object for text (API.md); raises InputError for empty or huge text."""
@@ -99,7 +102,12 @@ class Analyzer:
         # After a disclosure we offer no rewrite: polishing how to raise couples therapy is
         # the wrong help when there may be abuse or a crisis; the safety answer comes instead.
         if findings and with_rewrite and safety is None:
-            rewrite = self.rewriter.rewrite(norm, sentences, flagged, self.is_clean)
+            # A text normalising left as it was yields a rewrite normalising leaves as it is
+            # too: its kept sentences are its own, and our templates and the user's already
+            # normalised words come through unchanged (tests check both). So the rewrite
+            # is vetted without normalising it again.
+            whole = None if norm.stages else self._is_clean_normalized
+            rewrite = self.rewriter.rewrite(norm, sentences, flagged, self.is_clean, whole)
         return Analysis(text, tone, score, findings, strengths, principles, rewrite, safety)
 
     # -- helpers ------------------------------------------------------------------------

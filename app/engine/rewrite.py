@@ -166,13 +166,21 @@ class Rewriter:
         sentences: list[tuple[int, int]],
         flagged: Mapping[int, Collection[str]],
         is_clean: Callable[[str], bool],
+        whole: Callable[[str], bool] | None = None,
     ) -> str:
-        """The whole text with every flagged sentence (index -> finding categories) rewritten."""
+        """The whole text with every flagged sentence (index -> finding categories) rewritten;
+        whole, if given, vets a whole rewritten message instead of is_clean (see Analyzer)."""
         checked: dict[str, bool] = {}
+        vet_whole = whole or is_clean
 
         def check(text: str) -> bool:  # each distinct text goes to the engine once per call
             if text not in checked:
                 checked[text] = is_clean(text)
+            return checked[text]
+
+        def check_whole(text: str) -> bool:
+            if text not in checked:
+                checked[text] = vet_whole(text)
             return checked[text]
 
         units = self._units(norm.text, sentences, flagged)
@@ -182,10 +190,10 @@ class Rewriter:
             pieces = self._pieces(norm, units, vet, is_clean)
             result = assemble(pieces)
             ours = all(piece.kind in _TEMPLATE_KINDS or not piece.text for piece in pieces)
-            if result and (self._template_is_clean(result, is_clean) if ours else check(result)):
+            if result and (self._template_is_clean(result, is_clean) if ours else check_whole(result)):
                 return result
         rewritten = assemble([piece for piece in pieces if piece.kind != "kept"])
-        if rewritten and check(rewritten):
+        if rewritten and check_whole(rewritten):
             return rewritten
         return self.fallback
 

@@ -54,3 +54,22 @@ def test_rewrites_are_never_flagged_again(text: str) -> None:
         return
     if analysis.rewrite is not None:
         assert _ANALYZER.analyze(analysis.rewrite).findings == ()
+
+
+_PLAIN_WORDS = st.sampled_from(
+    ["you", "never", "always", "I feel like", "we", "therapy", "calm down", "lazy", "the dishes", "phone",
+     "!!!", "😡", "❤️", "\n", " ", ".", "?", "'", "your mom", "money", "whatever", "selfish", "work late"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PLAIN_WORDS, min_size=1, max_size=40).map(" ".join))
+def test_a_text_normalising_leaves_alone_gets_a_rewrite_it_leaves_alone(text: str) -> None:
+    """The analyzer vets such a rewrite without normalising it again (see analyze)."""
+    norm = _ANALYZER.normalizer.normalize(text)
+    if norm.stages or not text.strip():
+        return
+    analysis = _ANALYZER.analyze(text)
+    if analysis.rewrite is not None:
+        assert _ANALYZER.normalizer.normalize(analysis.rewrite).text == analysis.rewrite
+        assert _ANALYZER.analyze(analysis.rewrite).findings == ()

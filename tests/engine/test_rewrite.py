@@ -57,6 +57,13 @@ def test_transform_example(item: tuple[Transform, str, str]) -> None:
 @pytest.mark.parametrize("template", _templates())
 def test_every_template_is_clean(template: str) -> None:
     assert _clean(template), template
+    # and normalising leaves it as it is (the analyzer relies on it to vet rewrites cheaply)
+    assert _ANALYZER.normalizer.normalize(template).text == template
+
+
+def test_transform_outputs_are_left_alone_by_normalising() -> None:
+    outputs = [want for transform in _REWRITER.transforms.transforms for _, want in transform.examples]
+    assert [out for out in outputs if _ANALYZER.normalizer.normalize(out).text != out] == []
 
 
 def test_about_phrases_fit_the_dismissive_template() -> None:
