@@ -17,6 +17,7 @@ twice, so the result reads as one message. Data: data/rewrites.toml, data/rewrit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,8 +128,8 @@ class Rewriter:
         if topic is None and context:
             topic_of_message = context() if callable(context) else self.topic_of(context)
         message_topic = topic or (topic_of_message if context else None)
-        if main in self.manner.stance:
-            candidate = self._category_template(main, message_topic)
+        if main in self.manner.stance:  # about what this sentence is about: another one's
+            candidate = self._category_template(main, topic)  # topic may be what they want
             if self._template_is_clean(candidate, is_clean):
                 return Piece("stance", candidate)
         general = main in self.manner.droppable or main is None
@@ -271,16 +272,25 @@ def load_rewriter(path: Path, folder: Path) -> Rewriter:
         "topic": Field(list, item=dict),
     }
     data = Table(path, "", schema).check(read_toml(path))
-    for key in ("category_order", "stance", "droppable"):
+    for key in ("category_order", "droppable"):
         for index, category in enumerate(data[key]):
             require_choice(path, f"{key}[{index}]", category, CATEGORIES)
+    # A stance is a category ("dismissive") or a name of its own ("withdrawing"), which only
+    # its cue can give a sentence and which needs a template of its own.
+    for index, stance in enumerate(data["stance"]):
+        if stance not in CATEGORIES and not re.fullmatch(r"[a-z][a-z-]*", stance):
+            raise DataError(path, f"stance[{index}]", "a category, or a lower-case name of its own")
+        if stance not in CATEGORIES and (stance not in data["stance_cues"] or stance not in data["category"]):
+            raise DataError(
+                path, f"stance[{index}]", f"{stance!r} needs a stance_cues pattern and a template"
+            )
     cues = {}
     for stance, pattern in data["stance_cues"].items():
         require_choice(path, f"stance_cues.{stance}", stance, data["stance"])
         cues[stance] = _compile(path, f"stance_cues.{stance}", pattern)
     categories = {}
     for category, template in data["category"].items():
-        require_choice(path, f"category.{category}", category, CATEGORIES)
+        require_choice(path, f"category.{category}", category, (*CATEGORIES, *data["stance"]))
         categories[category] = _template(path, f"category.{category}", template)
     topics = [_topic(path, index, raw) for index, raw in enumerate(data["topic"])]
     topic_ids: set[str] = set()

@@ -146,6 +146,30 @@ def test_dismissing_and_defending_keep_their_stance_over_the_topic() -> None:
     assert piece.text.startswith("I see it a little differently")
 
 
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [("Do what you want.", "dismissive"), ("I'm so done with this.", "dismissive"),
+     ("Whatever.", "contempt"), ("Forget it, I don't care.", "dismissive")],
+)  # fmt: skip
+def test_shutting_the_talk_down_becomes_asking_for_a_pause(sentence: str, category: str) -> None:
+    piece = _REWRITER.rewrite_sentence(sentence, {category}, _clean)
+    assert piece.text.startswith("I need a little space"), piece
+
+
+def test_a_lone_whatever_inside_a_sentence_is_not_a_shut_down() -> None:
+    piece = _REWRITER.rewrite_sentence("You never listen, whatever I say.", {"absolute"}, _clean)
+    assert "space" not in piece.text
+
+
+def test_a_stance_line_speaks_of_its_own_sentence_not_of_the_message() -> None:
+    """'You're overreacting' next to 'we should see a therapist' must not answer
+    'I can see trying therapy really matters to you': therapy is what the writer wants."""
+    piece = _REWRITER.rewrite_sentence(
+        "You're overreacting.", {"dismissive"}, _clean, "We should see a therapist."
+    )
+    assert piece.text.startswith("I can see this really matters to you"), piece
+
+
 def test_a_stance_cue_wins_over_the_rule_category() -> None:
     piece = _REWRITER.rewrite_sentence("Why do you always overreact?", {"absolute"}, _clean)
     assert piece.kind == "stance" and piece.text.startswith("I can see")
@@ -284,6 +308,8 @@ _T = "rewrites/transforms.toml"
         ("rewrites.toml", 'id = "phone"', 'id = "therapy"', r"topic\[\d+\]\.id"),
         ("rewrites.toml", "blame = ", "blaming = ", "category.blaming"),
         ("rewrites.toml", 'stance = ["dismissive"', 'stance = ["dismissal"', "stance[0]"),
+        ("rewrites.toml", '"defensive", "withdrawing"]', '"defensive", "Withdrawing"]', "stance[2]"),
+        ("rewrites.toml", 'withdrawing = "I need', 'withdrawal = "I need', "stance[2]"),
         (_T, 'id = "mess"\n', 'id = "mess"\ntopics = ["gardening"]\n', r"transform\[\d+\]\.topics"),
         (_T, "{obj|np}. Could we figure", "{obj|fancy}. Could we figure", "transform[1].template"),
         (_T, "{obj|np}. Could we figure", "{thing|np}. Could we figure", "transform[1].template"),
