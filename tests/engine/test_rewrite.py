@@ -117,6 +117,8 @@ def test_every_topic_has_a_clear_template() -> None:
         ("Why can't you be more like your brother?", None),
         ("You keep bringing up my ex.", "the-past"),
         ("My ex never did this.", None),
+        ("You keep twisting my words.", "communication"),
+        ("Mark my words, you'll regret this.", None),
         ("Nobody cares what you think.", None),
         ("You only care about yourself.", "feelings"),
         ("You should be ashamed of yourself.", None),
