@@ -46,6 +46,7 @@ class Topic:
     template: str
     about: str
     variants: dict[str, str] = field(default_factory=dict)  # finding category -> template
+    lend: bool = True  # may a sentence about nothing in particular borrow it from the message?
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Manner:
     stance_cues: dict[str, Any]  # stance -> pattern that shows it whatever the rule's category
     fillers: frozenset[str]  # kept sentences that only carry tone ("Typical.")
     dangling: frozenset[str]  # first words of a clause that trails off into the next sentence
+    reasons: frozenset[str] = frozenset()  # first words of a fragment giving the one before it a reason
 
 
 class Rewriter:
@@ -88,6 +90,15 @@ class Rewriter:
         """The first topic (in data order) that text is about, or None."""
         found = self._topic_set.matching(text)
         return self.topics[found[0]] if found else None
+
+    def topic_to_lend(self, message: str) -> Topic | None:
+        """The first topic of a message that a sentence without one may borrow: not therapy,
+        say, which the message usually asks for already ("...you never help. I think we need
+        a counsellor" must not turn the complaint into a second request for therapy)."""
+        for index in self._topic_set.matching(message):
+            if self.topics[index].lend:
+                return self.topics[index]
+        return None
 
     def main_category(self, sentence: str, categories: Collection[str]) -> str | None:
         """The category a flagged sentence is treated as; a stance cue in it wins."""
@@ -126,7 +137,7 @@ class Rewriter:
                 return Piece("transform", candidate)
         main = self.main_category(sentence, categories)
         if topic is None and context:
-            topic_of_message = context() if callable(context) else self.topic_of(context)
+            topic_of_message = context() if callable(context) else self.topic_to_lend(context)
         message_topic = topic or (topic_of_message if context else None)
         if main in self.manner.stance:  # about what this sentence is about: another one's
             candidate = self._category_template(main, topic)  # topic may be what they want
@@ -203,7 +214,9 @@ class Rewriter:
     ) -> list[tuple[int, int, Collection[str] | None]]:
         """Sentences as (start, end, categories or None when kept); a kept clause that trails
         off into a flagged sentence ("When I get home and see the mess... you just don't care")
-        is rewritten with it, since it cannot stand alone."""
+        is rewritten with it, since it cannot stand alone; so is a kept fragment that only
+        gives the flagged sentence before it its reason ("... anymore? Because it doesn't feel
+        like it."), which would dangle after the rewrite."""
         units: list[tuple[int, int, Collection[str] | None]] = []
         for index, (start, end) in enumerate(sentences):
             categories = flagged.get(index)
@@ -212,6 +225,11 @@ class Rewriter:
                 first = before.split(None, 1)[0].lower() if before.strip() else ""
                 if before.endswith(_ELLIPSIS) and first in self.manner.dangling:
                     start = units.pop()[0]
+            elif categories is None and units and units[-1][2] is not None:
+                first = text[start:end].split(None, 1)[0].lower().strip(",")
+                if first in self.manner.reasons:
+                    units[-1] = (units[-1][0], end, units[-1][2])
+                    continue
             units.append((start, end, categories))
         return units
 
@@ -229,7 +247,7 @@ class Rewriter:
 
         def message_topic() -> Topic | None:  # only needed for a sentence without a topic
             if not found:
-                found.append(self.topic_of(norm.text))
+                found.append(self.topic_to_lend(norm.text))
             return found[0]
 
         for index, (start, end, categories) in enumerate(units):
@@ -268,6 +286,7 @@ def load_rewriter(path: Path, folder: Path) -> Rewriter:
         "droppable": Field(list, item=str),
         "fillers": Field(list, item=str),
         "dangling": Field(list, item=str),
+        "reasons": Field(list, item=str),
         "category": Field(dict),
         "topic": Field(list, item=dict),
     }
@@ -303,6 +322,7 @@ def load_rewriter(path: Path, folder: Path) -> Rewriter:
         stance_cues=cues,
         fillers=frozenset(_filler_key(filler) for filler in data["fillers"]),
         dangling=frozenset(word.lower() for word in data["dangling"]),
+        reasons=frozenset(word.lower() for word in data["reasons"]),
     )
     wording = load_wording(folder / "words.toml")
     transforms = load_transforms(folder / "transforms.toml", wording, topic_ids)
@@ -332,6 +352,7 @@ def _topic(path: Path, index: int, raw: Any) -> Topic:
         "template": Field(str),
         "about": Field(str),
         "variants": Field(dict, required=False),
+        "lend": Field(bool, required=False),
     }
     Table(path, where, schema).check(raw)
     regex = _compile(path, f"{where}.pattern", raw["pattern"])
@@ -339,4 +360,4 @@ def _topic(path: Path, index: int, raw: Any) -> Topic:
     for category, template in raw.get("variants", {}).items():
         require_choice(path, f"{where}.variants.{category}", category, CATEGORIES)
         variants[category] = _template(path, f"{where}.variants.{category}", template)
-    return Topic(raw["id"], regex, raw["template"], raw["about"], variants)
+    return Topic(raw["id"], regex, raw["template"], raw["about"], variants, raw.get("lend", True))

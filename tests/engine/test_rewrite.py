@@ -86,6 +86,7 @@ def test_every_topic_has_a_clear_template() -> None:
     [
         # a topic word used in its everyday sense picks the topic ...
         ("You never take out the trash.", "chores"),
+        ("You never help out with anything.", "chores"),
         ("The kitchen is a mess again.", "chores"),
         ("You leave your shoes everywhere.", "chores"),
         ("You never spend time with me.", "time-together"),
@@ -181,6 +182,19 @@ def test_a_sentence_without_a_topic_borrows_the_message_topic() -> None:
     piece = _REWRITER.rewrite_sentence("You're hopeless.", {"contempt"}, _clean, "The bins are full.")
     assert piece.kind == "topic" and "housework" in piece.text
     assert piece.droppable
+
+
+def test_a_sentence_does_not_borrow_therapy_from_the_message() -> None:
+    """The message already asks for therapy: the complaint must not become a second ask."""
+    piece = _REWRITER.rewrite_sentence("You're hopeless.", {"contempt"}, _clean, "We need a counsellor.")
+    assert "session" not in piece.text and piece.kind == "category", piece
+
+
+def test_a_fragment_giving_the_reason_goes_with_its_rewritten_sentence() -> None:
+    out = _rewrite("Do you even care anymore? Because it doesn't feel like it.", {0: {"absolute"}})
+    assert "Because" not in out and "feel like it" not in out, out
+    kept = _rewrite("You never listen. But I love you.", {0: {"absolute"}})
+    assert kept.endswith("But I love you."), kept
 
 
 def test_a_candidate_that_is_not_clean_is_passed_over() -> None:
