@@ -34,7 +34,7 @@ def test_what_orjson_refuses_is_still_written() -> None:
     out.decode("utf-8")  # valid UTF-8: the surrogate is escaped, not written raw
 
 
-def test_loads_keeps_big_integers_exact() -> None:
+def test_loads_keeps_big_integers_exact() -> None:  # orjson alone would give a float
     assert jsonio.loads(b'{"id": 123456789012345678901234567890}') == {"id": 123456789012345678901234567890}
 
 
@@ -60,3 +60,13 @@ def test_jsonl_echoes_odd_ids_and_surrogates_exactly() -> None:
     assert [a["id"] for a in answers] == [123456789012345678901234567890, "a"]
     assert answers[1]["text"] == "\ud800 you always forget"
     assert all(a["findings"] for a in answers)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b'{"id": -9223372036854775809, "text": "hi"}', b'{"id": 18446744073709551616}', b'{"x": NaN}',
+     b'{"x": 1e400}', b'{"x": "\\ud800"}', b'{"a": 1, "a": 2}', b'{"id": 7, "text": "caf\xc3\xa9"}',
+     b'[1, 2.5, "x", null, true]'],
+)  # fmt: skip
+def test_loads_gives_what_the_json_module_gives(raw: bytes) -> None:
+    assert repr(jsonio.loads(raw)) == repr(json.loads(raw.decode("utf-8")))  # repr: NaN too
