@@ -87,6 +87,9 @@ def test_every_topic_has_a_clear_template() -> None:
         # a topic word used in its everyday sense picks the topic ...
         ("You never take out the trash.", "chores"),
         ("You never help out with anything.", "chores"),
+        ("You never cook dinner.", "chores"),
+        ("Your cooking is awful.", None),
+        ("You dress like a slob.", None),
         ("The kitchen is a mess again.", "chores"),
         ("You leave your shoes everywhere.", "chores"),
         ("You never spend time with me.", "time-together"),
@@ -197,6 +200,11 @@ def test_a_sentence_does_not_borrow_therapy_from_the_message() -> None:
     """The message already asks for therapy: the complaint must not become a second ask."""
     piece = _REWRITER.rewrite_sentence("You're hopeless.", {"contempt"}, _clean, "We need a counsellor.")
     assert "session" not in piece.text and piece.kind == "category", piece
+
+
+def test_a_line_that_only_vents_goes_with_the_rewrite() -> None:
+    out = _rewrite("You never help with the dishes. I'm sick of it.", {0: {"absolute"}})
+    assert "sick of it" not in out, out
 
 
 def test_a_fragment_giving_the_reason_goes_with_its_rewritten_sentence() -> None:
