@@ -71,7 +71,9 @@ class Wording:
             return ["our"]
         if owner == "personal":
             return ["your"]
-        return [] if bare else ["the"]
+        # As a subject, "your socks" -> "socks are left", but "your towel" -> "the towel is
+        # left": a singular noun cannot go without its article.
+        return [] if bare and self._plural(words) else ["the"]
 
     def _noun_phrase(self, words: list[str], *, bare: bool) -> str | None:
         if any(word.lower() in self.refuse or word.lower() in self.vague for word in words):
