@@ -87,6 +87,8 @@ def test_every_topic_has_a_clear_template() -> None:
         # a topic word used in its everyday sense picks the topic ...
         ("You never take out the trash.", "chores"),
         ("You never help out with anything.", "chores"),
+        ("you NEVER text back", "keeping-in-touch"),
+        ("You're so inconsiderate when you come in late.", "coming-home"),
         ("You never cook dinner.", "chores"),
         ("Your cooking is awful.", None),
         ("You dress like a slob.", None),
