@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.engine.patterns import PatternError, compile_pattern, phrases_to_pattern
-from app.engine.rules import check_examples
-from app.engine.sentences import sentence_at
+from app.engine.rules import check_examples, compile_unless, firing_spans
 from app.loader import DataError
 
 CUE_KEYS = ("id", "pattern", "phrases", "unless", "flagged", "clean")
@@ -32,28 +31,13 @@ class Cue:
     id: str
     source: str
     regex: Any
-    unless: tuple[Any, ...]
+    unless: Any  # all its exceptions as one pattern, or None
     flagged: tuple[str, ...]
     clean: tuple[str, ...]
     file: str
 
     def spans(self, text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        found: list[tuple[int, int]] = []
-        mark = self.regex.groupindex.get("mark")
-        for match in self.regex.finditer(text):
-            if mark is not None and match.start(mark) >= 0:
-                start, end = match.start(mark), match.end(mark)
-            else:
-                start, end = match.start(), match.end()
-            if end <= start:
-                continue
-            if self.unless:
-                s_start, s_end = sentence_at(sentences, match.start())
-                sentence = text[s_start : max(s_end, match.end())]
-                if any(exception.search(sentence) for exception in self.unless):
-                    continue
-            found.append((start, end))
-        return found
+        return firing_spans(self.regex, self.unless, text, sentences)
 
 
 def compile_cue(path: Path, where: str, raw: dict[str, Any]) -> Cue:
@@ -67,18 +51,13 @@ def compile_cue(path: Path, where: str, raw: dict[str, Any]) -> Cue:
         regex = compile_pattern(source)
     except PatternError as exc:
         raise DataError(path, key, f"not a valid RE2 pattern: {exc}") from exc
-    unless = []
-    for index, exception in enumerate(raw.get("unless", [])):
-        try:
-            unless.append(compile_pattern(exception))
-        except PatternError as exc:
-            raise DataError(path, f"{where}.unless[{index}]", f"not a valid RE2 pattern: {exc}") from exc
+    unless = compile_unless(path, where, raw.get("unless", []), {})
     check_examples(path, where, raw)
     return Cue(
         id=raw["id"],
         source=source,
         regex=regex,
-        unless=tuple(unless),
+        unless=unless,
         flagged=tuple(raw["flagged"]),
         clean=tuple(raw["clean"]),
         file=str(path),

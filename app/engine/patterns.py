@@ -68,12 +68,6 @@ def _utf8(text: str) -> tuple[bytes, bool]:
     return data, ascii_only
 
 
-def _ascii_bytes(text: str) -> bytes | None:
-    """UTF-8 bytes of text when it is plain ASCII (byte offsets = character offsets), else None."""
-    data, ascii_only = _utf8(text)
-    return data if ascii_only else None
-
-
 def _char_spans(
     data: bytes, spans: list[tuple[int, int]], base: int, base_char: int
 ) -> list[tuple[int, int]]:

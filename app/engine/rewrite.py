@@ -136,9 +136,9 @@ class Rewriter:
             if check(candidate):
                 return Piece("transform", candidate)
         main = self.main_category(sentence, categories)
-        if topic is None and context:
-            topic_of_message = context() if callable(context) else self.topic_to_lend(context)
-        message_topic = topic or (topic_of_message if context else None)
+        message_topic = topic
+        if message_topic is None and context:
+            message_topic = context() if callable(context) else self.topic_to_lend(context)
         if main in self.manner.stance:  # about what this sentence is about: another one's
             candidate = self._category_template(main, topic)  # topic may be what they want
             if self._template_is_clean(candidate, is_clean):
@@ -183,17 +183,16 @@ class Rewriter:
         """The whole text with every flagged sentence (index -> finding categories) rewritten;
         whole, if given, vets a whole rewritten message instead of is_clean (see Analyzer)."""
         checked: dict[str, bool] = {}
-        vet_whole = whole or is_clean
 
-        def check(text: str) -> bool:  # each distinct text goes to the engine once per call
-            if text not in checked:
-                checked[text] = is_clean(text)
-            return checked[text]
+        def remembered(vet: Callable[[str], bool]) -> Callable[[str], bool]:
+            def run(text: str) -> bool:  # each distinct text goes to the engine once per call
+                if text not in checked:
+                    checked[text] = vet(text)
+                return checked[text]
 
-        def check_whole(text: str) -> bool:
-            if text not in checked:
-                checked[text] = vet_whole(text)
-            return checked[text]
+            return run
+
+        check, check_whole = remembered(is_clean), remembered(whole or is_clean)
 
         units = self._units(norm.text, sentences, flagged)
         # Optimistic first: transforms nearly always come back clean, so one check of the

@@ -86,36 +86,50 @@ class Rule:
     clean: tuple[str, ...]
     file: str
     regex: Any
-    unless: tuple[Any, ...]
+    unless: Any  # all its exceptions as one pattern (compile_unless), or None
     key: str = ""  # where its pattern is in its file ("rule[3].pattern"), for errors
 
     def spans(
         self, text: str, sentences: list[tuple[int, int]], starts: list[int] | None = None
     ) -> list[tuple[int, int]]:
-        """Spans (in text) where this rule fires, after its exceptions; starts are the
-        sentences' start offsets (computed here when not given)."""
-        found: list[tuple[int, int]] = []
-        for groups in self.regex.all_spans(text):
-            m_start, m_end = start, end = groups[0]
-            for group in self.regex.marks:
-                if groups[group][0] >= 0:
-                    start, end = groups[group]
-                    break
-            if end <= start:
+        """Spans (in text) where this rule fires, after its exceptions."""
+        return firing_spans(self.regex, self.unless, text, sentences, starts)
+
+
+def firing_spans(
+    regex: Any,
+    unless: Any,
+    text: str,
+    sentences: list[tuple[int, int]],
+    starts: list[int] | None = None,
+) -> list[tuple[int, int]]:
+    """Where regex fires in text: each match's marked span (group mark, or mark2, mark3...,
+    else the whole match), unless the exception pattern (all exceptions as one, see
+    compile_unless; or None) is found in its sentence. starts are the sentences' start
+    offsets (worked out here when not given). Shared by rules, strength cues and the
+    rehearsal's recognisers."""
+    found: list[tuple[int, int]] = []
+    for groups in regex.all_spans(text):
+        m_start, m_end = start, end = groups[0]
+        for group in regex.marks:
+            if groups[group][0] >= 0:
+                start, end = groups[group]
+                break
+        if end <= start:
+            continue
+        if unless is not None:
+            if starts is None:
+                starts = [span[0] for span in sentences]
+            index = bisect_right(starts, m_start) - 1
+            s_start, s_end = sentences[index] if index >= 0 else (0, 0)
+            # A window of the sentence around the match: real sentences fit in it, and a
+            # 5,000-character run-on with a hit every few words stays linear.
+            s_start = max(s_start, m_start - _UNLESS_WINDOW)
+            s_end = min(max(s_end, m_end), m_end + _UNLESS_WINDOW)
+            if unless.search(text[s_start:s_end]):
                 continue
-            if self.unless:
-                if starts is None:
-                    starts = [span[0] for span in sentences]
-                index = bisect_right(starts, m_start) - 1
-                s_start, s_end = sentences[index] if index >= 0 else (0, 0)
-                # A window of the sentence around the match: real sentences fit in it, and a
-                # 5,000-character run-on with a hit every few words stays linear.
-                s_start = max(s_start, m_start - _UNLESS_WINDOW)
-                s_end = min(max(s_end, m_end), m_end + _UNLESS_WINDOW)
-                if self.unless[0].search(text[s_start:s_end]):
-                    continue
-            found.append((start, end))
-        return found
+        found.append((start, end))
+    return found
 
 
 class RuleBook:
@@ -144,7 +158,7 @@ class RuleBook:
         starts = [span[0] for span in sentences]
         for index in self._set.matching(text) if candidates is None else candidates:
             rule = self.rules[index]
-            for start, end in rule.spans(text, sentences, starts):
+            for start, end in firing_spans(rule.regex, rule.unless, text, sentences, starts):
                 hits.append((rule, start, end))
         hits.sort(key=lambda hit: (hit[1], -hit[2]))
         return hits
@@ -191,7 +205,7 @@ def _compile_rule(
         regex = compile_pattern(source, checked=True)
     except PatternError as exc:
         raise DataError(path, key, f"not a valid RE2 pattern: {exc}") from exc
-    unless = [_compile_unless(path, where, raw.get("unless", []), classes)] if raw.get("unless") else []
+    unless = compile_unless(path, where, raw.get("unless", []), classes)
     require_choice(path, f"{where}.principle", raw["principle"], principles)
     check_examples(path, where, raw)
     return Rule(
@@ -207,14 +221,17 @@ def _compile_rule(
         clean=tuple(raw["clean"]),
         file=str(path),
         regex=regex,
-        unless=tuple(unless),
+        unless=unless,
         key=key,
     )
 
 
-def _compile_unless(path: Path, where: str, raw: list[str], classes: Mapping[str, str]) -> Any:
-    """All of a rule's exceptions as one alternation: one search per hit instead of one per
-    exception. Only when that fails to compile is each one compiled, to name the bad one."""
+def compile_unless(path: Path, where: str, raw: list[str], classes: Mapping[str, str]) -> Any:
+    """All of a rule's exceptions as one alternation (None when there are none): one search
+    per hit instead of one per exception. Only when that fails to compile is each one
+    compiled, to name the bad one."""
+    if not raw:
+        return None
     exceptions = []
     for index, exception in enumerate(raw):
         try:
