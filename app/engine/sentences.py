@@ -7,11 +7,15 @@ from bisect import bisect_right
 
 _EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d"
 # Boundary candidates: a run of end punctuation (with closing quotes), a line break, a run
-# of emoji, a dash, or a semicolon. The pattern starts with a character class, so the scan
-# is fast, and each run is consumed whole from its first character, so hostile input
-# (5,000 "!" or spaces) stays linear. Whether a candidate really ends a sentence is
+# of emoji, a dash, or a semicolon. Each run is consumed whole from its first character,
+# so hostile input (5,000 "!" or spaces) stays linear. Whether a candidate really ends a sentence is
 # decided below: punctuation must be followed by a space or the end, a dash by spaces.
 _CANDIDATE = re.compile(rf"[.!?\u2026]+[\"')\]]*|\n|[{_EMOJI}]+|;|-")
+# The first character of any candidate. Python's re only skips ahead quickly to a pattern
+# that starts with a character class; the alternation above tries every alternative at
+# every position. So this finds where a candidate starts, and _CANDIDATE (anchored there)
+# takes the whole run: the same candidates, in about half the time.
+_CANDIDATE_START = re.compile(rf"[.!?\u2026\n{_EMOJI};-]")
 _END_PUNCTUATION = ".!?\u2026"
 
 
@@ -20,8 +24,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     last = 0
     size = len(text)
-    for match in _CANDIDATE.finditer(text):
-        start, stop = match.span()
+    find, take = _CANDIDATE_START.search, _CANDIDATE.match
+    position = 0
+    while (found := find(text, position)) is not None:
+        match = take(text, found.start())
+        start, stop = match.span()  # type: ignore[union-attr]  # a candidate starts here
+        position = stop
         first = text[start]
         if first in _END_PUNCTUATION:
             if stop < size and not text[stop].isspace():
