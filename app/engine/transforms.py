@@ -28,10 +28,8 @@ from app.loader import DataError, Field, Table, read_toml, require_unique
 
 _MACRO = re.compile(r"<<([A-Z_]+)>>")
 _SLOT = re.compile(r"\{([a-z_]+)((?:\|[a-z]+)*)\}")
-_SPACES = re.compile(r"\s+")
 _LONE_I = re.compile(r"\bi\b")
 _KEEP_AT_END = frozenset(".!?\"')]")
-_SPACE_BEFORE_MARK = re.compile(r"\s+([.,!?])")
 _SCHEMA = {
     "id": Field(str),
     "pattern": Field(str),
@@ -130,7 +128,9 @@ class TransformBook:
 
 def tidy(text: str) -> str:
     """One space between words, none before punctuation, a capital first letter."""
-    text = _SPACE_BEFORE_MARK.sub(r"\1", _SPACES.sub(" ", text)).strip()
+    text = " ".join(text.split())  # str.split's whitespace is re's \s
+    for mark in ".,!?":
+        text = text.replace(" " + mark, mark)
     return text[:1].upper() + text[1:]
 
 
