@@ -262,6 +262,71 @@ def expand_classes(pattern: str, classes: Mapping[str, str]) -> str:
     return _CLASS_REF.sub(replace, pattern)
 
 
+_WIDE_GAP = 5  # a bounded repetition up to this many or more is opened up by widen()
+
+
+def widen(pattern: str) -> str:
+    """A pattern that matches wherever pattern does, and maybe more, and is cheaper for a
+    many-pattern DFA scan: each bounded repetition up to _WIDE_GAP or more ("{0,40}") is
+    left open ("{0,}").
+
+    A set scan's lazily built DFA has a state for each mix of partial matches it meets, and
+    a gap counted up to 40 gives a partial match 40 places to be, so varied texts keep
+    building states. A set that only finds candidates, whose patterns are then run one by
+    one, can scan for wider patterns: a candidate too many costs one exact search, never a
+    wrong answer. RE2 syntax is walked token by token, so escapes ("\\{", "\\x{41}",
+    "\\p{Greek}", "\\Q{0,9}\\E") and character classes ("[{0,9}]") are left alone."""
+    out: list[str] = []
+    index, size = 0, len(pattern)
+    while index < size:
+        char = pattern[index]
+        if char == "\\":
+            stop = index + 2
+            if pattern[index + 1 : stop] == "Q":  # \Q...\E: all literal
+                stop = pattern.find("\\E", stop) + 2 or size
+            elif pattern[index + 1 : index + 2] in ("x", "p", "P") and pattern[stop : stop + 1] == "{":
+                stop = pattern.find("}", stop) + 1 or size
+            out.append(pattern[index:stop])
+            index = stop
+        elif char == "[":
+            stop = _class_end(pattern, index)
+            out.append(pattern[index:stop])
+            index = stop
+        elif char == "{":
+            stop = pattern.find("}", index) + 1
+            low, comma, high = pattern[index + 1 : stop - 1].partition(",")
+            if stop and comma and low.isdigit() and high.isdigit() and int(high) >= _WIDE_GAP:
+                out.append("{" + low + ",}")
+                index = stop
+            else:
+                out.append(char)
+                index += 1
+        else:
+            out.append(char)
+            index += 1
+    return "".join(out)
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The index just past the character class that opens at start ("[^]a-z\\]]", "[[:alpha:]]")."""
+    index = start + 1
+    if pattern[index : index + 1] == "^":
+        index += 1
+    if pattern[index : index + 1] == "]":
+        index += 1  # a ] first in a class is a literal
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+        elif char == "[" and pattern[index + 1 : index + 2] == ":":
+            index = pattern.find(":]", index + 2) + 2 or len(pattern)
+        elif char == "]":
+            return index + 1
+        else:
+            index += 1
+    return len(pattern)
+
+
 class PatternSet:
     """Many patterns scanned in one pass (RE2::Set); tells which ones match somewhere.
 

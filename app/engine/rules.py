@@ -26,6 +26,7 @@ from app.engine.patterns import (
     compile_pattern,
     expand_classes,
     phrases_to_pattern,
+    widen,
 )
 from app.loader import DataError, Field, Table, read_toml, require_choice, require_unique
 
@@ -143,11 +144,12 @@ class RuleBook:
     @property
     def _set(self) -> PatternSet:
         if self._own_set is None:
-            self._own_set = PatternSet([rule.source for rule in self.rules], group_size=_SET_GROUP)
+            self._own_set = PatternSet([widen(rule.source) for rule in self.rules], group_size=_SET_GROUP)
         return self._own_set
 
     def candidates(self, text: str) -> list[int]:
-        """Indexes of the rules whose pattern occurs somewhere in text (one RE2::Set pass)."""
+        """Indexes of the rules that may fire in text: every rule whose pattern occurs, and
+        maybe a few more (one RE2::Set pass over widened patterns, see patterns.widen)."""
         return self._set.matching(text)
 
     def matches(
@@ -173,13 +175,13 @@ class Scanner:
         self._split = len(first.rules)
         rules = first.rules + second.rules
         try:
-            self._set = PatternSet([rule.source for rule in rules], group_size=_SET_GROUP)
+            self._set = PatternSet([widen(rule.source) for rule in rules], group_size=_SET_GROUP)
         except PatternError as exc:  # the first place a rule's pattern is parsed: name it
             bad = rules[exc.index]
             raise DataError(Path(bad.file), bad.key, f"not a valid RE2 pattern: {exc}") from exc
 
     def candidates(self, text: str) -> tuple[list[int], list[int]]:
-        """Indexes of the rules of each book whose pattern occurs somewhere in text."""
+        """Indexes of the rules of each book that may fire in text (as RuleBook.candidates)."""
         found = self._set.matching(text)
         if not found:
             return found, found

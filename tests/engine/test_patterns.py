@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.engine import Analyzer
-from app.engine.patterns import PatternSet, compile_pattern
+from app.engine.patterns import PatternSet, compile_pattern, widen
 
 RuleSets = tuple[list[Any], list[PatternSet]]
+Widened = list[tuple[Any, Any]]  # (rule, its widened pattern compiled)
 _TEXTS = st.text(alphabet=st.sampled_from(list("you never always lazy .!\n😡é'")), max_size=60)
 
 
@@ -69,3 +70,49 @@ def test_one_scan_answers_for_rules_and_strengths_as_two_would(analyzer: Analyze
     rules, strengths = analyzer.scanner.candidates(text)
     assert rules == analyzer.rules.candidates(text)
     assert strengths == analyzer.strengths.candidates(text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "widened"),
+    [
+        (r"you\b.{0,40}\bnever", r"you\b.{0,}\bnever"),
+        (r"(?:\w+\s+){1,12}?x", r"(?:\w+\s+){1,}?x"),
+        (r"(?:\w+\s+){0,3}x", r"(?:\w+\s+){0,3}x"),  # a short gap is kept
+        (r"a{3}b{2,}c{,9}", r"a{3}b{2,}c{,9}"),  # not bounded repetitions
+        (r"\{0,40\}", r"\{0,40\}"),  # escaped braces
+        (r"[{0,40}]x", r"[{0,40}]x"),  # inside a class
+        (r"[]{0,9}]{0,9}", r"[]{0,9}]{0,}"),  # a ] first in a class is a literal
+        (r"[\]{0,9}]{0,9}", r"[\]{0,9}]{0,}"),
+        (r"[[:alpha:]{0,9}]{0,9}", r"[[:alpha:]{0,9}]{0,}"),
+        (r"\x{41}{0,9}", r"\x{41}{0,}"),
+        (r"\p{Greek}{2,6}", r"\p{Greek}{2,}"),
+        (r"\Qa{0,9}\E{0,9}", r"\Qa{0,9}\E{0,}"),
+    ],
+)
+def test_widen_opens_only_wide_bounded_repetitions(pattern: str, widened: str) -> None:
+    assert widen(pattern) == widened
+    compile_pattern(widened)
+
+
+@pytest.fixture(scope="module")
+def widened_rules(analyzer: Analyzer) -> Widened:
+    rules = analyzer.rules.rules + analyzer.strengths.rules
+    return [(rule, compile_pattern(widen(rule.source))) for rule in rules]
+
+
+def test_a_widened_rule_matches_its_examples(analyzer: Analyzer, widened_rules: Widened) -> None:
+    for rule, widened in widened_rules:
+        for example in rule.flagged:
+            text = analyzer.normalizer.normalize(example.replace("[[", "").replace("]]", "")).text
+            assert rule.regex.search(text) is not None, (rule.id, example)
+            assert widened.search(text) is not None, (rule.id, example)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_TEXTS)
+def test_a_widened_rule_matches_wherever_the_rule_does(
+    widened_rules: list[tuple[Any, Any]], text: str
+) -> None:
+    for rule, widened in widened_rules:
+        if rule.regex.search(text) is not None:
+            assert widened.search(text) is not None, rule.id
