@@ -78,34 +78,48 @@ class Rewriter:
         self.fallback = fallback
         self.manner = manner
         self.transforms = transforms
-        self._topic_set = PatternSet([topic.regex.pattern for topic in topics])
+        # Topics and stance cues are looked for in the same sentence: one scan for both.
         self._cue_stances = list(manner.stance_cues)
         cues = [manner.stance_cues[stance].pattern for stance in self._cue_stances]
-        self._cues = PatternSet(cues) if cues else None
+        self._marks = PatternSet([topic.regex.pattern for topic in topics] + cues)
         self._template_clean: dict[str, bool] = {}
         self._owner: Callable[[str], bool] | None = None
 
     # -- one sentence -----------------------------------------------------------------------
+    def _marks_of(self, text: str) -> tuple[Topic | None, str | None]:
+        """The first topic (in data order) text is about, and the first stance it shows."""
+        topic = stance = None
+        count = len(self.topics)
+        for index in self._marks.matching(text):
+            if index < count:
+                topic = topic or self.topics[index]
+            else:
+                stance = self._cue_stances[index - count]
+                break  # indexes come in order: topics first
+        return topic, stance
+
     def topic_of(self, text: str) -> Topic | None:
         """The first topic (in data order) that text is about, or None."""
-        found = self._topic_set.matching(text)
-        return self.topics[found[0]] if found else None
+        return self._marks_of(text)[0]
 
     def topic_to_lend(self, message: str) -> Topic | None:
         """The first topic of a message that a sentence without one may borrow: not therapy,
         say, which the message usually asks for already ("...you never help. I think we need
         a counsellor" must not turn the complaint into a second request for therapy)."""
-        for index in self._topic_set.matching(message):
-            if self.topics[index].lend:
+        count = len(self.topics)
+        for index in self._marks.matching(message):
+            if index < count and self.topics[index].lend:
                 return self.topics[index]
         return None
 
     def main_category(self, sentence: str, categories: Collection[str]) -> str | None:
         """The category a flagged sentence is treated as; a stance cue in it wins."""
-        if categories and self._cues is not None:
-            found = self._cues.matching(sentence)
-            if found:
-                return self._cue_stances[found[0]]
+        return self._main_category(self._marks_of(sentence)[1], categories)
+
+    def _main_category(self, stance: str | None, categories: Collection[str]) -> str | None:
+        """main_category, given the first stance cue found in the sentence (or None)."""
+        if categories and stance is not None:
+            return stance
         for category in self.manner.category_order:
             if category in categories:
                 return category
@@ -131,11 +145,11 @@ class Rewriter:
     ) -> Piece:
         """rewrite_sentence, with `check` for texts holding user words and is_clean for ours;
         context is the whole message, or a function giving its topic (worked out once)."""
-        topic = self.topic_of(sentence)
+        topic, stance = self._marks_of(sentence)
         for _, candidate in self.transforms.candidates(sentence, topic.id if topic else None):
             if check(candidate):
                 return Piece("transform", candidate)
-        main = self.main_category(sentence, categories)
+        main = self._main_category(stance, categories)
         message_topic = topic
         if message_topic is None and context:
             message_topic = context() if callable(context) else self.topic_to_lend(context)
