@@ -91,6 +91,39 @@ def jsonl_process_rate(messages: list[str]) -> float:
     return len(messages) / elapsed
 
 
+_VADER_JSONL = """
+import json, sys
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+analyzer = SentimentIntensityAnalyzer()
+for line in sys.stdin:
+    item = json.loads(line)
+    sys.stdout.write(json.dumps({"id": item["id"], **analyzer.polarity_scores(item["text"])}) + "\\n")
+"""
+
+
+def vader_rates(messages: list[str]) -> tuple[float, float] | None:
+    """VADER (the yardstick of issue 2) on the same messages, just now: messages per second
+    in process (scores + json.dumps) and as a JSON-lines process. None when it is not
+    installed (`.venv/bin/pip install vaderSentiment`): this machine's speed varies by
+    tens of percent from hour to hour, so only a same-time comparison says much."""
+    try:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    except ImportError:
+        return None
+    vader = SentimentIntensityAnalyzer()
+    for text in messages[:2000]:
+        vader.polarity_scores(text)
+    started = time.perf_counter()
+    for text in messages:
+        json.dumps(vader.polarity_scores(text))
+    in_process = len(messages) / (time.perf_counter() - started)
+    lines = messages[:10000]
+    payload = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(lines)).encode()
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", _VADER_JSONL], input=payload, capture_output=True, check=True)
+    return in_process, len(lines) / (time.perf_counter() - started)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=20000)
@@ -148,6 +181,16 @@ def main() -> None:
     print(f"worst hostile {MAX_CHARS}-char input: {worst * 1e3:.1f} ms ({worst_name})")
     print(f"weframe check --format jsonl - (whole process, 10,000 lines): {jsonl_rate:,.0f} messages/s")
     print(f"peak memory (max RSS): {peak_mb:.0f} MB")
+    vader = vader_rates(messages)
+    if vader is None:
+        print("VADER: not installed (.venv/bin/pip install vaderSentiment to compare at the same time)")
+    else:
+        rate = len(messages) / total
+        print(
+            f"VADER, same messages, just now: {vader[0]:,.0f}/s in process "
+            f"(weframe {rate / vader[0]:.2f}x), {vader[1]:,.0f}/s as a jsonl process "
+            f"(weframe {jsonl_rate / vader[1]:.2f}x)"
+        )
 
 
 if __name__ == "__main__":
