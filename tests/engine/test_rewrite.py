@@ -119,6 +119,9 @@ def test_every_topic_has_a_clear_template() -> None:
         ("You always side with your mother.", "in-laws"),
         ("Your parents never call first.", "in-laws"),
         ("You're just like your mother.", None),
+        ("You act like your mother's opinion matters more than mine.", "in-laws"),
+        ("You don't care about our finances.", "money"),
+        ("You just spend, spend, spend.", "money"),
         ("I'm not your mother.", None),
         ("Why can't you be more like your brother?", None),
         ("You keep bringing up my ex.", "the-past"),
@@ -166,11 +169,21 @@ def test_dismissing_and_defending_keep_their_stance_over_the_topic() -> None:
 @pytest.mark.parametrize(
     ("sentence", "category"),
     [("Do what you want.", "dismissive"), ("I'm so done with this.", "dismissive"),
-     ("Whatever.", "contempt"), ("Forget it, I don't care.", "dismissive")],
+     ("Whatever.", "contempt"), ("Forget it, I don't care.", "dismissive"),
+     ("Honestly, I'm done.", "contempt"), ("ok I'm done with you", "contempt")],
 )  # fmt: skip
 def test_shutting_the_talk_down_becomes_asking_for_a_pause(sentence: str, category: str) -> None:
     piece = _REWRITER.rewrite_sentence(sentence, {category}, _clean)
     assert piece.text.startswith("I need a little space"), piece
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Either we see a counselor or I'm done.", "Fix this or I'm done with you.", "Come or I'm done!"],
+)
+def test_or_im_done_is_an_ultimatum_not_a_pause(sentence: str) -> None:
+    piece = _REWRITER.rewrite_sentence(sentence, {"pressure"}, _clean)
+    assert "space" not in piece.text, piece
 
 
 def test_a_lone_whatever_inside_a_sentence_is_not_a_shut_down() -> None:
@@ -204,9 +217,15 @@ def test_a_sentence_does_not_borrow_therapy_from_the_message() -> None:
     assert "session" not in piece.text and piece.kind == "category", piece
 
 
-def test_a_line_that_only_vents_goes_with_the_rewrite() -> None:
-    out = _rewrite("You never help with the dishes. I'm sick of it.", {0: {"absolute"}})
-    assert "sick of it" not in out, out
+@pytest.mark.parametrize(
+    ("text", "vent"),
+    [("You never help with the dishes. I'm sick of it.", "sick of it"),
+     ("You're glued to your phone at dinner. It's rude.", "rude"),
+     ("We need to talk. It's serious.", "serious")],
+)  # fmt: skip
+def test_a_line_that_only_vents_goes_with_the_rewrite(text: str, vent: str) -> None:
+    out = _rewrite(text, {0: {"absolute"}})
+    assert vent not in out, out
 
 
 def test_a_fragment_giving_the_reason_goes_with_its_rewritten_sentence() -> None:
