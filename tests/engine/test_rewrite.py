@@ -221,7 +221,8 @@ def test_a_sentence_does_not_borrow_therapy_from_the_message() -> None:
     ("text", "vent"),
     [("You never help with the dishes. I'm sick of it.", "sick of it"),
      ("You're glued to your phone at dinner. It's rude.", "rude"),
-     ("We need to talk. It's serious.", "serious")],
+     ("We need to talk. It's serious.", "serious"),
+     ("You always do this!! i'm so over it", "over it")],
 )  # fmt: skip
 def test_a_line_that_only_vents_goes_with_the_rewrite(text: str, vent: str) -> None:
     out = _rewrite(text, {0: {"absolute"}})
