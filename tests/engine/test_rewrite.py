@@ -121,6 +121,8 @@ def test_every_topic_has_a_clear_template() -> None:
         ("You're just like your mother.", None),
         ("You act like your mother's opinion matters more than mine.", "in-laws"),
         ("You don't care about our finances.", "money"),
+        ("You make every decision without asking me.", "decisions"),
+        ("You booked the trip without even telling me.", "decisions"),
         ("You just spend, spend, spend.", "money"),
         ("I'm not your mother.", None),
         ("Why can't you be more like your brother?", None),
