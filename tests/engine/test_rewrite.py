@@ -125,6 +125,10 @@ def test_every_topic_has_a_clear_template() -> None:
         ("You've been distant since the baby came.", "closeness"),
         ("We live like roommates now and you don't care.", "closeness"),
         ("The long distance is hard on both of us.", None),
+        ("You're a liar.", "honesty"),
+        ("I can't trust anything you say.", "honesty"),
+        ("You only ever think about work.", "work"),
+        ("Let's make it work.", None),
         ("You booked the trip without even telling me.", "decisions"),
         ("You just spend, spend, spend.", "money"),
         ("I'm not your mother.", None),
@@ -180,6 +184,17 @@ def test_dismissing_and_defending_keep_their_stance_over_the_topic() -> None:
 def test_shutting_the_talk_down_becomes_asking_for_a_pause(sentence: str, category: str) -> None:
     piece = _REWRITER.rewrite_sentence(sentence, {category}, _clean)
     assert piece.text.startswith("I need a little space"), piece
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [("Why do I always have to be the one who plans everything?", "defensive"),
+     ("I'm tired of doing everything around here while you sit on the couch.", "defensive"),
+     ("I do all the cleaning and you do nothing.", "criticism")],
+)  # fmt: skip
+def test_doing_it_all_is_answered_about_sharing_the_load(sentence: str, category: str) -> None:
+    piece = _REWRITER.rewrite_sentence(sentence, {category}, _clean)
+    assert piece.kind == "stance" and "share the load" in piece.text, piece
 
 
 @pytest.mark.parametrize(
@@ -368,7 +383,7 @@ _T = "rewrites/transforms.toml"
         ("rewrites.toml", 'id = "phone"', 'id = "therapy"', r"topic\[\d+\]\.id"),
         ("rewrites.toml", "blame = ", "blaming = ", "category.blaming"),
         ("rewrites.toml", 'stance = ["dismissive"', 'stance = ["dismissal"', "stance[0]"),
-        ("rewrites.toml", '"defensive", "withdrawing"]', '"defensive", "Withdrawing"]', "stance[2]"),
+        ("rewrites.toml", '"withdrawing", "stretched"]', '"withdrawing", "Stretched"]', "stance[3]"),
         ("rewrites.toml", 'withdrawing = "I need', 'withdrawal = "I need', "stance[2]"),
         (_T, 'id = "mess"\n', 'id = "mess"\ntopics = ["gardening"]\n', r"transform\[\d+\]\.topics"),
         (_T, "{obj|np}. Could we figure", "{obj|fancy}. Could we figure", "transform[1].template"),
