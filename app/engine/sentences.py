@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 
 _EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d"
 # Boundary candidates: a run of end punctuation (with closing quotes), a line break, a run
@@ -24,12 +25,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     last = 0
     size = len(text)
-    find, take = _CANDIDATE_START.search, _CANDIDATE.match
-    position = 0
-    while (found := find(text, position)) is not None:
-        match = take(text, found.start())
-        start, stop = match.span()  # type: ignore[union-attr]  # a candidate starts here
-        position = stop
+    for start, stop in _candidates(text):
         first = text[start]
         if first in _END_PUNCTUATION:
             if stop < size and not text[stop].isspace():
@@ -45,6 +41,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         last = stop
     _append(text, last, size, spans)
     return spans
+
+
+def _candidates(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of _CANDIDATE's matches in text, as finditer finds them (see _CANDIDATE_START)."""
+    find, take = _CANDIDATE_START.search, _CANDIDATE.match
+    position = 0
+    while (found := find(text, position)) is not None:
+        match = take(text, found.start())
+        start, position = match.span()  # type: ignore[union-attr]  # a candidate starts here
+        yield start, position
 
 
 def _append(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
