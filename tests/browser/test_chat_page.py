@@ -57,9 +57,12 @@ def test_check_a_line_shows_marks_with_explanations(page: Any, server: Server, s
     assert "(" in entry.locator(".marked .sr-only").first.text_content()  # explanation for screen readers
     assert _visible_texts(page, "#log-check .marked") == [HARSH]
     page.screenshot(path=str(shots / "check.png"), full_page=True, animations="disabled")
-    # choose an alternative: it lands in the box, ready to edit
+    # the advice is shown as a tip; each offered phrasing is a whole alternative, and the one
+    # chosen lands in the box, ready to edit
+    first = analysis.json()["findings"][0]
+    assert entry.locator(".finding-tip").first.text_content() == first["suggestion"]
     entry.locator("button.use").first.click()
-    assert page.locator("#text").input_value()
+    assert page.locator("#text").input_value() == first["alternatives"][0]
     assert page.evaluate("document.activeElement.id") == "text"
 
 

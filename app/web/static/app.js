@@ -147,7 +147,15 @@
           el("q", { text: finding.excerpt })),
         el("p", { class: "finding-message", text: finding.message }),
       );
-      const choices = [finding.suggestion].concat(finding.alternatives || []).filter(Boolean);
+      // The suggestion is advice ("Say how serious it is without the threat: ..."), shown as
+      // a tip; the alternatives are whole phrasings, each with a button to use it. (A tip
+      // in the box would have to be cleaned up by hand, and it often quotes an alternative.)
+      let choices = (finding.alternatives || []).filter(Boolean);
+      if (finding.suggestion && choices.length) {
+        item.append(el("p", { class: "finding-tip", text: finding.suggestion }));
+      } else if (finding.suggestion) {
+        choices = [finding.suggestion];
+      }
       if (choices.length) {
         item.append(el("p", { class: "choices-title", text: "Try instead:" }), choiceList(choices.slice(0, 2)));
         if (choices.length > 2) {
