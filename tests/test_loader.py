@@ -52,8 +52,10 @@ def test_shipped_data_loads() -> None:
         ({"category": "rudeness"}, "rule[0].category", "unknown value"),
         ({"pattern": r"(?<=a)b"}, "rule[0].pattern", "RE2"),
         ({"pattern": r"(a)\1"}, "rule[0].pattern", "RE2"),
+        ({"extra": "unless = ['(?<=a)b']"}, "rule[0].unless[0]", "RE2"),
+        ({"extra": r"unless = ['\bok\b', 'b(']"}, "rule[0].unless[1]", "missing )"),
     ],
-    ids=["unknown-key", "unknown-category", "lookbehind", "backreference"],
+    ids=["unknown-key", "unknown-category", "lookbehind", "backreference", "bad-unless", "unclosed-unless"],
 )
 def test_bad_rule_names_file_and_key(data_dir: Path, fields: dict[str, str], key: str, words: str) -> None:
     path = write_rule(data_dir, **fields)

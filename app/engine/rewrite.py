@@ -346,7 +346,7 @@ def _compile(path: Path, where: str, pattern: Any) -> Any:
     if not isinstance(pattern, str):
         raise DataError(path, where, "expected a pattern string")
     try:
-        return compile_pattern(pattern)
+        return compile_pattern(pattern, lazy=True)  # only the set of topics and cues runs it
     except PatternError as exc:
         raise DataError(path, where, f"not a valid RE2 pattern: {exc}") from exc
 

@@ -241,7 +241,7 @@ def compile_unless(path: Path, where: str, raw: list[str], classes: Mapping[str,
         except PatternError as exc:
             raise DataError(path, f"{where}.unless[{index}]", f"not a valid RE2 pattern: {exc}") from exc
     try:
-        return compile_pattern("|".join(f"(?:{e})" for e in exceptions))
+        return compile_pattern("|".join(f"(?:{e})" for e in exceptions), lazy=True)
     except PatternError:
         for index, exception in enumerate(exceptions):
             try:

@@ -233,7 +233,7 @@ _CUE_SCHEMA = {
 
 def _compile(path: Path, where: str, source: str) -> Any:
     try:
-        return compile_pattern(source)
+        return compile_pattern(source, lazy=True)
     except PatternError as exc:
         raise DataError(path, where, f"not a valid RE2 pattern: {str(exc)[:200]}") from exc
 

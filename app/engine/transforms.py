@@ -30,6 +30,9 @@ _MACRO = re.compile(r"<<([A-Z_]+)>>")
 _SLOT = re.compile(r"\{([a-z_]+)((?:\|[a-z]+)*)\}")
 _LONE_I = re.compile(r"\bi\b")
 _KEEP_AT_END = frozenset(".!?\"')]")
+# The named groups of a pattern, read from its text so that it need not be compiled at load
+# (an escaped "\\(" before "?P<" would be a literal, so it is not a group).
+_GROUP_NAME = re.compile(r"(?<!\\)\(\?P<(\w+)>")
 _SCHEMA = {
     "id": Field(str),
     "pattern": Field(str),
@@ -146,7 +149,7 @@ def _expand(path: Path, where: str, pattern: str, macros: dict[str, str]) -> str
 
 def _compile(path: Path, where: str, pattern: str) -> Any:
     try:
-        return compile_pattern(pattern)
+        return compile_pattern(pattern, lazy=True)
     except PatternError as exc:
         raise DataError(path, where, f"not a valid RE2 pattern: {exc}") from exc
 
@@ -185,7 +188,7 @@ def load_transforms(path: Path, wording: Wording, topics: set[str]) -> Transform
         require_unique(path, f"{where}.id", raw["id"], seen)
         source = _expand(path, f"{where}.pattern", raw["pattern"], macros)
         regex = _compile(path, f"{where}.pattern", source)
-        slots = _slots(path, f"{where}.template", raw["template"], set(regex.groupindex))
+        slots = _slots(path, f"{where}.template", raw["template"], set(_GROUP_NAME.findall(source)))
         for topic in raw.get("topics", []):
             if topic not in topics:
                 raise DataError(path, f"{where}.topics", f"unknown topic {topic!r}")

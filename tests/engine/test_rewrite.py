@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+import re2
 
 from app.engine import get_analyzer
 from app.engine.rewrite import Rewriter, load_rewriter
 from app.engine.sentences import split_sentences
-from app.engine.transforms import Transform
+from app.engine.transforms import _GROUP_NAME, Transform
 from app.loader import DataError
 from app.paths import DATA_DIR
 
@@ -353,6 +354,14 @@ def test_analyzer_rewrites_are_never_flagged(draft: str) -> None:
     analysis = _ANALYZER.analyze(draft)
     if analysis.findings:
         assert analysis.rewrite and _clean(analysis.rewrite)
+
+
+def test_transform_groups_read_from_the_pattern_text_are_re2s() -> None:
+    """Transforms are compiled when first used; their slots are checked at load against the
+    group names read from the pattern's text, which must be the ones RE2 finds."""
+    for transform in _REWRITER.transforms.transforms:
+        names = set(_GROUP_NAME.findall(transform.source))
+        assert names == set(re2.compile(transform.source).groupindex), transform.id
 
 
 # -- strict data -----------------------------------------------------------------------------

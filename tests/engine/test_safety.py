@@ -255,6 +255,16 @@ def test_bad_cue_names_file_and_problem(data_dir: Path, kind: str, pattern: str,
     assert words in str(caught.value)
 
 
+def test_a_bad_exception_is_named_at_load(data_dir: Path) -> None:
+    """Exceptions are compiled when first needed, but parsed at load: a bad one is named."""
+    text = CUE.format(kind="violence", pattern=r"\bzz\b").replace("flagged", "except = 'zz(b'\nflagged")
+    (data_dir / "safety" / "zz_test.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_analyzer(data_dir)
+    assert "zz_test.toml" in str(caught.value) and "except" in str(caught.value)
+    assert "missing )" in str(caught.value)
+
+
 def test_duplicate_cue_id_is_refused(data_dir: Path) -> None:
     first = _DETECTOR.cues[0].id
     (data_dir / "safety" / "zz_test.toml").write_text(
