@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.engine.patterns import PatternError, compile_pattern, phrases_to_pattern
+from app.engine.patterns import data_pattern, phrases_to_pattern
 from app.engine.rules import check_examples, compile_unless, firing_spans
 from app.loader import DataError
 
@@ -47,10 +47,7 @@ def compile_cue(path: Path, where: str, raw: dict[str, Any]) -> Cue:
         raise DataError(path, where, "give exactly one of 'pattern' or 'phrases'")
     source = raw["pattern"] if has_pattern else phrases_to_pattern(raw["phrases"])
     key = f"{where}.{'pattern' if has_pattern else 'phrases'}"
-    try:
-        regex = compile_pattern(source)
-    except PatternError as exc:
-        raise DataError(path, key, f"not a valid RE2 pattern: {exc}") from exc
+    regex = data_pattern(path, key, source)
     unless = compile_unless(path, where, raw.get("unless", []), {})
     check_examples(path, where, raw)
     return Cue(

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import re2
+
+from app.loader import DataError
 
 _OPTIONS = re2.Options()
 _OPTIONS.case_sensitive = False
@@ -55,6 +58,20 @@ def compile_pattern(pattern: str, *, checked: bool = False, lazy: bool = False) 
         return Regex(re2.compile(pattern, _OPTIONS))
     except re2.error as exc:
         raise PatternError(str(exc) or "invalid RE2 pattern") from exc
+
+
+def bad_pattern(path: Path, key: str, exc: PatternError) -> DataError:
+    """The loader's error for a pattern RE2 refuses, naming the file and the key (RE2's
+    account is cut short: it can quote the rest of a long pattern)."""
+    return DataError(path, key, f"not a valid RE2 pattern: {str(exc)[:200]}")
+
+
+def data_pattern(path: Path, key: str, source: str, *, checked: bool = False, lazy: bool = False) -> Regex:
+    """compile_pattern for a pattern read from a data file: a bad one is named (bad_pattern)."""
+    try:
+        return compile_pattern(source, checked=checked, lazy=lazy)
+    except PatternError as exc:
+        raise bad_pattern(path, key, exc) from exc
 
 
 _SENTINEL = r"\z"  # matches at the end of every text (see PatternSet)

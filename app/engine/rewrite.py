@@ -25,7 +25,7 @@ from typing import Any
 
 from app.engine.drafts import Piece, assemble
 from app.engine.normalize import Normalized
-from app.engine.patterns import PatternError, PatternSet, compile_pattern
+from app.engine.patterns import PatternSet, data_pattern
 from app.engine.pronouns import load_wording
 from app.engine.rules import CATEGORIES
 from app.engine.transforms import TransformBook, load_transforms, tidy
@@ -345,10 +345,7 @@ def load_rewriter(path: Path, folder: Path) -> Rewriter:
 def _compile(path: Path, where: str, pattern: Any) -> Any:
     if not isinstance(pattern, str):
         raise DataError(path, where, "expected a pattern string")
-    try:
-        return compile_pattern(pattern, lazy=True)  # only the set of topics and cues runs it
-    except PatternError as exc:
-        raise DataError(path, where, f"not a valid RE2 pattern: {exc}") from exc
+    return data_pattern(path, where, pattern, lazy=True)  # only the set of topics and cues runs it
 
 
 def _template(path: Path, where: str, template: Any) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 from app.engine.patterns import (
     PatternError,
     PatternSet,
+    bad_pattern,
     compile_pattern,
     expand_classes,
     phrases_to_pattern,
@@ -178,7 +179,7 @@ class Scanner:
             self._set = PatternSet([widen(rule.source) for rule in rules], group_size=_SET_GROUP)
         except PatternError as exc:  # the first place a rule's pattern is parsed: name it
             bad = rules[exc.index]
-            raise DataError(Path(bad.file), bad.key, f"not a valid RE2 pattern: {exc}") from exc
+            raise bad_pattern(Path(bad.file), bad.key, exc) from exc
 
     def candidates(self, text: str) -> tuple[list[int], list[int]]:
         """Indexes of the rules of each book that may fire in text (as RuleBook.candidates)."""
@@ -206,7 +207,7 @@ def _compile_rule(
         # Compiled when first used: the Scanner's sets parse every rule at load (see Scanner).
         regex = compile_pattern(source, checked=True)
     except PatternError as exc:
-        raise DataError(path, key, f"not a valid RE2 pattern: {exc}") from exc
+        raise bad_pattern(path, key, exc) from exc
     unless = compile_unless(path, where, raw.get("unless", []), classes)
     require_choice(path, f"{where}.principle", raw["principle"], principles)
     check_examples(path, where, raw)
@@ -239,7 +240,7 @@ def compile_unless(path: Path, where: str, raw: list[str], classes: Mapping[str,
         try:
             exceptions.append(expand_classes(exception, classes))
         except PatternError as exc:
-            raise DataError(path, f"{where}.unless[{index}]", f"not a valid RE2 pattern: {exc}") from exc
+            raise bad_pattern(path, f"{where}.unless[{index}]", exc) from exc
     try:
         return compile_pattern("|".join(f"(?:{e})" for e in exceptions), lazy=True)
     except PatternError:
@@ -247,7 +248,7 @@ def compile_unless(path: Path, where: str, raw: list[str], classes: Mapping[str,
             try:
                 compile_pattern(exception)
             except PatternError as exc:
-                raise DataError(path, f"{where}.unless[{index}]", f"not a valid RE2 pattern: {exc}") from exc
+                raise bad_pattern(path, f"{where}.unless[{index}]", exc) from exc
         raise DataError(path, f"{where}.unless", "the exceptions do not compile together") from None
 
 

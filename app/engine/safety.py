@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from app.engine.findings import Resource, Safety
-from app.engine.patterns import PatternError, PatternSet, compile_pattern, phrases_to_pattern
+from app.engine.patterns import (
+    PatternError,
+    PatternSet,
+    bad_pattern,
+    compile_pattern,
+    data_pattern,
+    phrases_to_pattern,
+)
 from app.loader import DataError, Field, Table, read_toml, require_choice, require_unique
 
 LEVELS = ("urgent", "concern")
@@ -132,7 +139,7 @@ class SafetyDetector:
             self._set = PatternSet([cue.source for cue in self.cues])
         except PatternError as exc:  # the first place a cue's pattern is parsed: name it
             bad = self.cues[exc.index]
-            raise DataError(Path(bad.file), bad.key, f"not a valid RE2 pattern: {str(exc)[:200]}") from exc
+            raise bad_pattern(Path(bad.file), bad.key, exc) from exc
 
     def candidates(self, text: str) -> list[int]:
         """Indexes of the cues whose pattern matches somewhere (all of them if RE2 gave up)."""
@@ -231,13 +238,6 @@ _CUE_SCHEMA = {
 }
 
 
-def _compile(path: Path, where: str, source: str) -> Any:
-    try:
-        return compile_pattern(source, lazy=True)
-    except PatternError as exc:
-        raise DataError(path, where, f"not a valid RE2 pattern: {str(exc)[:200]}") from exc
-
-
 def load_cues(path: Path, macros: dict[str, str], seen: set[str]) -> list[Cue]:
     """The [[cue]] tables of one file, validated and compiled."""
     data = read_toml(path)
@@ -262,7 +262,7 @@ def load_cues(path: Path, macros: dict[str, str], seen: set[str]) -> list[Cue]:
         exception = None
         if "except" in raw:
             except_source = expand_macros(path, f"{where}.except", raw["except"], macros)
-            exception = _compile(path, f"{where}.except", except_source)
+            exception = data_pattern(path, f"{where}.except", except_source, lazy=True)
         cues.append(
             Cue(
                 id=raw["id"],

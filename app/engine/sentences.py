@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 _EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d"
 # Boundary candidates: a run of end punctuation (with closing quotes), a line break, a run
-# of emoji, a dash, or a semicolon. Each run is consumed whole from its first character,
-# so hostile input (5,000 "!" or spaces) stays linear. Whether a candidate really ends a sentence is
-# decided below: punctuation must be followed by a space or the end, a dash by spaces.
+# of emoji, a dash, or a semicolon. Each run is consumed whole from its first character, so
+# hostile input (5,000 "!" or spaces) stays linear. Whether a candidate really ends a
+# sentence is decided below: punctuation must be followed by a space or the end, a dash by
+# spaces.
 _CANDIDATE = re.compile(rf"[.!?\u2026]+[\"')\]]*|\n|[{_EMOJI}]+|;|-")
 # The first character of any candidate. Python's re only skips ahead quickly to a pattern
 # that starts with a character class; the alternation above tries every alternative at

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.engine.patterns import PatternError, PatternSet, compile_pattern
+from app.engine.patterns import PatternSet, data_pattern
 from app.engine.pronouns import FILTERS, Wording
 from app.loader import DataError, Field, Table, read_toml, require_unique
 
@@ -147,13 +147,6 @@ def _expand(path: Path, where: str, pattern: str, macros: dict[str, str]) -> str
     return _MACRO.sub(replace, pattern)
 
 
-def _compile(path: Path, where: str, pattern: str) -> Any:
-    try:
-        return compile_pattern(pattern, lazy=True)
-    except PatternError as exc:
-        raise DataError(path, where, f"not a valid RE2 pattern: {exc}") from exc
-
-
 def _slots(path: Path, where: str, template: str, groups: set[str]) -> tuple[Slot, ...]:
     slots = []
     for match in _SLOT.finditer(template):
@@ -179,7 +172,7 @@ def load_transforms(path: Path, wording: Wording, topics: set[str]) -> Transform
         if not isinstance(fragment, str) or not re.fullmatch(r"[A-Z_]+", name):
             raise DataError(path, f"macros.{name}", "a macro is an UPPER_CASE name with a string pattern")
         macros[name] = _expand(path, f"macros.{name}", fragment, macros)
-        _compile(path, f"macros.{name}", macros[name])
+        data_pattern(path, f"macros.{name}", macros[name], lazy=True)
     transforms: list[Transform] = []
     seen: set[str] = set()
     for index, raw in enumerate(data["transform"]):
@@ -187,7 +180,7 @@ def load_transforms(path: Path, wording: Wording, topics: set[str]) -> Transform
         Table(path, where, _SCHEMA).check(raw)
         require_unique(path, f"{where}.id", raw["id"], seen)
         source = _expand(path, f"{where}.pattern", raw["pattern"], macros)
-        regex = _compile(path, f"{where}.pattern", source)
+        regex = data_pattern(path, f"{where}.pattern", source, lazy=True)
         slots = _slots(path, f"{where}.template", raw["template"], set(_GROUP_NAME.findall(source)))
         for topic in raw.get("topics", []):
             if topic not in topics:
