@@ -3,8 +3,11 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The engine compiled with mypyc (about 1.4x faster). Used only while it matches the sources
+# (app/native.py); without a C compiler the build says so and the engine stays plain Python.
+NATIVE := build/native/manifest.json
 
-.PHONY: run test lint bench check-data score format clean
+.PHONY: run test lint bench check-data score format clean native
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -14,11 +17,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+$(NATIVE): $(wildcard app/engine/*.py) app/native.py scripts/build_native.py | $(STAMP)
+	$(BIN)/python scripts/build_native.py
+
+native: $(NATIVE)
+
+run: $(STAMP) $(NATIVE)
 	$(BIN)/weframe serve
 
-test: $(STAMP) lint
+# Every test on the engine as it runs (compiled when built), then the engine's own tests
+# again as plain Python, the way it runs wherever it is not compiled.
+test: $(STAMP) lint $(NATIVE)
 	$(BIN)/python -m pytest -q
+	WEFRAME_PURE=1 $(BIN)/python -m pytest -q tests/engine
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests scripts
@@ -29,7 +40,7 @@ format: $(STAMP)
 	$(BIN)/ruff format app tests scripts
 	$(BIN)/ruff check --fix app tests scripts
 
-bench: $(STAMP)
+bench: $(STAMP) $(NATIVE)
 	$(BIN)/python scripts/bench.py
 
 check-data: $(STAMP)
@@ -39,4 +50,4 @@ score: $(STAMP)
 	$(BIN)/python ../shared/eval/score.py --show-misses
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .schemathesis
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis .schemathesis

@@ -19,9 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import app.engine  # noqa: E402
 from app import jsonio  # noqa: E402
 from app.engine import MAX_CHARS, load_analyzer  # noqa: E402
 from app.engine.rules import strip_marks  # noqa: E402
+from app.native import compiled_status  # noqa: E402
 from app.paths import DATA_DIR  # noqa: E402
 
 OPENERS = ["", "Honestly, ", "Look, ", "Hey, ", "So ", "Babe, ", "Okay, "]
@@ -169,6 +171,8 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     jsonl_rate = jsonl_process_rate(messages[:10000])
     rules = len(analyzer.rules.rules)
+    status = compiled_status(app.engine)
+    print("engine: " + ("compiled (make native)" if status == "ok" else f"plain Python ({status})"))
     print(f"rules: {rules} findings rules, {len(analyzer.strengths.rules)} strength cues, "
           f"{len(analyzer.safety.cues)} safety cues; loaded and compiled in {load_ms:.0f} ms")  # fmt: skip
     print(f"messages: {len(messages)} (1-5 sentences, {flagged / len(messages):.0%} flagged)")

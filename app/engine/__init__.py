@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 
-from app.engine.analyzer import Analyzer, load_analyzer
-from app.engine.findings import Analysis, Finding, PrincipleStatus, Resource, Safety, Strength
-from app.engine.limits import MAX_CHARS, InputError
+from app.native import use_compiled
 from app.paths import DATA_DIR
 
+# Before any module of the package is imported: its compiled build, if it matches (app/native.py).
+COMPILED = use_compiled(sys.modules[__name__])
+
+from app.engine.analyzer import Analyzer, load_analyzer  # noqa: E402
+from app.engine.findings import Analysis, Finding, PrincipleStatus, Resource, Safety, Strength  # noqa: E402
+from app.engine.limits import MAX_CHARS, InputError  # noqa: E402
+
 __all__ = [
+    "COMPILED",
     "MAX_CHARS",
     "Analysis",
     "Analyzer",

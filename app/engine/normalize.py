@@ -34,7 +34,7 @@ _SPECIAL = re.compile(r"[^\t\n\x20-\x5f\x61-\x7e]")
 # The characters stage 1 changes other than by NFKC: control characters and lone surrogates
 # (tab and newline stay), the ones dropped, the quotes and dashes replaced. See _unchanged.
 _CHANGED = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff" + re.escape("".join(sorted(_DROP | set(_QUOTES)))) + "]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f" r"\ud800-\udfff" + re.escape("".join(sorted(_DROP | set(_QUOTES)))) + "]"
 )
 _STRETCH = re.compile(r"([A-Za-z])\1{2,}")
 _TRIPLE = re.compile(r"([a-z])\1\1")

@@ -147,37 +147,50 @@ class Regex:
     google-re2's Python wrapper converts byte offsets to character offsets on every call,
     which dominates the cost of short texts; on ASCII text (most of what people type,
     after normalisation) the offsets are the same, so we call RE2 directly.
+
+    A pattern made with compiled=None is compiled when first run (see compile_pattern).
     """
 
-    __slots__ = ("_re", "_slow", "groupindex", "groups", "marks", "pattern")
-
-    _re: Any
-    _slow: Any
-    groupindex: Mapping[str, int]
-    groups: int
-    marks: tuple[int, ...]  # the groups named mark, mark2, mark3... in that order
+    __slots__ = ("_groupindex", "_marks", "_re", "_slow", "pattern")
 
     def __init__(self, compiled: Any, pattern: str = "") -> None:
         self.pattern: str = pattern
+        self._re: Any = None
+        self._slow: Any = None
+        self._groupindex: Mapping[str, int] = {}
+        self._marks: tuple[int, ...] = ()
         if compiled is not None:
             self._load(compiled)
 
-    def _load(self, compiled: Any) -> None:
+    def _load(self, compiled: Any) -> Any:
         self._slow = compiled
-        self._re = compiled._regexp
         self.pattern = compiled.pattern
-        self.groupindex = compiled.groupindex
-        self.groups = compiled.groups
-        names = [n for n in self.groupindex if n == "mark" or (n[:4] == "mark" and n[4:].isdigit())]
+        self._groupindex = compiled.groupindex
+        names = [n for n in self._groupindex if n == "mark" or (n[:4] == "mark" and n[4:].isdigit())]
         names.sort(key=lambda name: int(name[4:] or 1))
-        self.marks = tuple(self.groupindex[name] for name in names)
+        self._marks = tuple(self._groupindex[name] for name in names)
+        self._re = compiled._regexp  # set last: a pattern is ready once _re is set
+        return self._re
 
-    def __getattr__(self, name: str) -> Any:
-        """Only reached while a checked pattern is not compiled yet (its slots are unset)."""
-        if name in ("_re", "_slow", "groupindex", "groups", "marks"):
-            self._load(re2.compile(self.pattern, _OPTIONS))
-            return getattr(self, name)
-        raise AttributeError(name)
+    def _ready(self) -> Any:
+        """The C regexp, compiled on first use."""
+        found = self._re
+        return found if found is not None else self._load(re2.compile(self.pattern, _OPTIONS))
+
+    @property
+    def groupindex(self) -> Mapping[str, int]:
+        self._ready()
+        return self._groupindex
+
+    @property
+    def groups(self) -> int:
+        return int(self._ready().NumberOfCapturingGroups())
+
+    @property
+    def marks(self) -> tuple[int, ...]:
+        """The groups named mark, mark2, mark3... in that order."""
+        self._ready()
+        return self._marks
 
     def finditer(self, text: str) -> Any:
         data, ascii_only = _utf8(text)
@@ -187,12 +200,12 @@ class Regex:
 
     def _iter_ascii(self, text: str, data: bytes) -> Any:
         pos, end = 0, len(data)
-        match = self._re.Match
+        match = self._ready().Match
         while True:
             spans = match(_UNANCHORED, data, pos, end)
             if spans[0] == _NULL:
                 return
-            yield _Match(text, spans, self.groupindex)
+            yield _Match(text, spans, self._groupindex)
             start, stop = spans[0]
             pos = stop if stop > start else stop + 1  # step past an empty match
             if pos > end:
@@ -203,14 +216,14 @@ class Regex:
         byte offsets turned into character offsets locally instead of by its generic pass."""
         pos, end = 0, len(data)
         base, base_char = 0, 0
-        match = self._re.Match
+        match = self._ready().Match
         while True:
             spans = match(_UNANCHORED, data, pos, end)
             if spans[0] == _NULL:
                 return
             chars = _char_spans(data, spans, base, base_char)
             base, base_char = spans[0][0], chars[0][0]
-            yield _Match(text, chars, self.groupindex)
+            yield _Match(text, chars, self._groupindex)
             if pos == end:
                 return
             if pos == spans[0][1]:
@@ -226,7 +239,7 @@ class Regex:
             return [match._spans for match in self._iter_utf8(text, data)]
         out = []
         pos, end = 0, len(data)
-        match = self._re.Match
+        match = self._ready().Match
         while pos <= end:
             spans = match(_UNANCHORED, data, pos, end)
             start, stop = spans[0]
@@ -237,17 +250,18 @@ class Regex:
         return out
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        regexp = self._ready()
         data, ascii_only = _utf8(text)
         if not ascii_only:
             if pos or endpos is not None:
                 return self._slow.search(text, pos, endpos)
-            spans = self._re.Match(_UNANCHORED, data, 0, len(data))
+            spans = regexp.Match(_UNANCHORED, data, 0, len(data))
             return (
-                None if spans[0] == _NULL else _Match(text, _char_spans(data, spans, 0, 0), self.groupindex)
+                None if spans[0] == _NULL else _Match(text, _char_spans(data, spans, 0, 0), self._groupindex)
             )
         end = len(data) if endpos is None else max(0, min(endpos, len(data)))
-        spans = self._re.Match(_UNANCHORED, data, max(0, min(pos, end)), end)
-        return None if spans[0] == _NULL else _Match(text, spans, self.groupindex)
+        spans = regexp.Match(_UNANCHORED, data, max(0, min(pos, end)), end)
+        return None if spans[0] == _NULL else _Match(text, spans, self._groupindex)
 
 
 def phrase_to_pattern(phrase: str) -> str:

@@ -111,9 +111,13 @@ def firing_spans(
     offsets (worked out here when not given). Shared by rules, strength cues and the
     rehearsal's recognisers."""
     found: list[tuple[int, int]] = []
-    for groups in regex.all_spans(text):
+    matches = regex.all_spans(text)
+    if not matches:
+        return found
+    marks = regex.marks
+    for groups in matches:
         m_start, m_end = start, end = groups[0]
-        for group in regex.marks:
+        for group in marks:
             if groups[group][0] >= 0:
                 start, end = groups[group]
                 break
