@@ -116,3 +116,26 @@ def test_a_widened_rule_matches_wherever_the_rule_does(
     for rule, widened in widened_rules:
         if rule.regex.search(text) is not None:
             assert widened.search(text) is not None, rule.id
+
+
+_WORDS = ["you", "never", "always", "whatever", "fiancé", "FIANCÉE", "lazy", "I", "feel", "like", "why"]
+_ODD = ["😡", "❤️", "🙄", "é", "É", "ſ", "\u212a", "日本", "ß", "…", "\u00a0", "ﬁ"]
+_MIXED = st.lists(st.sampled_from(_WORDS + _ODD + [" ", " ", ". ", "? ", ", ", "'", "\n"]), max_size=30).map("".join)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=_MIXED)
+def test_non_ascii_text_matches_through_its_shadow_as_through_utf8(analyzer: Analyzer, raw: str) -> None:
+    """Every rule, exception and safety cue finds the same spans in normalised text with
+    emoji, accents and other scripts as google-re2's own finditer (Regex converts UTF-8
+    offsets its own way, see Regex._iter_utf8)."""
+    text = analyzer.normalizer.normalize(raw).text
+    regexes = [rule.regex for rule in analyzer.rules.rules + analyzer.strengths.rules]
+    regexes += [rule.unless for rule in analyzer.rules.rules if rule.unless is not None]
+    regexes += [cue.regex for cue in analyzer.safety.cues]
+    for regex in regexes:
+        regex._ready()
+        groups = range(regex.groups + 1)
+        expected = [[m.span(g) for g in groups] for m in regex._slow.finditer(text)]
+        assert regex.all_spans(text) == expected, (regex.pattern[:80], text)
+
