@@ -314,37 +314,103 @@ def widen(pattern: str) -> str:
     a gap counted up to 40 gives a partial match 40 places to be, so varied texts keep
     building states. A set that only finds candidates, whose patterns are then run one by
     one, can scan for wider patterns: a candidate too many costs one exact search, never a
-    wrong answer. RE2 syntax is walked token by token, so escapes ("\\{", "\\x{41}",
-    "\\p{Greek}", "\\Q{0,9}\\E") and character classes ("[{0,9}]") are left alone."""
+    wrong answer. RE2 syntax is walked token by token (_token_end), so escapes ("\\{",
+    "\\x{41}", "\\p{Greek}", "\\Q{0,9}\\E") and character classes ("[{0,9}]") are left alone."""
     out: list[str] = []
     index, size = 0, len(pattern)
     while index < size:
-        char = pattern[index]
-        if char == "\\":
-            stop = index + 2
-            if pattern[index + 1 : stop] == "Q":  # \Q...\E: all literal
-                stop = pattern.find("\\E", stop) + 2 or size
-            elif pattern[index + 1 : index + 2] in ("x", "p", "P") and pattern[stop : stop + 1] == "{":
-                stop = pattern.find("}", stop) + 1 or size
-            out.append(pattern[index:stop])
-            index = stop
-        elif char == "[":
-            stop = _class_end(pattern, index)
-            out.append(pattern[index:stop])
-            index = stop
-        elif char == "{":
+        if pattern[index] == "{":
             stop = pattern.find("}", index) + 1
             low, comma, high = pattern[index + 1 : stop - 1].partition(",")
             if stop and comma and low.isdigit() and high.isdigit() and int(high) >= _WIDE_GAP:
                 out.append("{" + low + ",}")
                 index = stop
-            else:
-                out.append(char)
-                index += 1
-        else:
-            out.append(char)
-            index += 1
+                continue
+        stop = _token_end(pattern, index)
+        out.append(pattern[index:stop])
+        index = stop
     return "".join(out)
+
+
+def _token_end(pattern: str, index: int) -> int:
+    """The end of the RE2 token that starts at index: an escape ("\\b", "\\x{41}",
+    "\\p{Greek}", a whole "\\Q...\\E"), a character class, or one character."""
+    char = pattern[index]
+    if char == "\\":
+        stop = index + 2
+        if pattern[index + 1 : stop] == "Q":  # \Q...\E: all literal
+            return pattern.find("\\E", stop) + 2 or len(pattern)
+        if pattern[index + 1 : stop] in ("x", "p", "P") and pattern[stop : stop + 1] == "{":
+            return pattern.find("}", stop) + 1 or len(pattern)
+        return stop
+    if char == "[":
+        return _class_end(pattern, index)
+    return index + 1
+
+
+_ZERO_WIDTH = ("\\b", "\\B", "^", "$", "\\A", "\\z")
+_MARK_GROUP = re.compile(r"\(\?P<mark\d*>")
+
+
+def marks_are_whole(pattern: str) -> bool:
+    """True when each top-level alternative of pattern is one mark group (mark, mark2...)
+    with only zero-width assertions around it ("\\b(?P<mark>...)\\b|^(?P<mark2>...)"): the
+    marked span is then the whole match, and the pattern can run without capture groups,
+    which spares RE2 its slow submatch pass (an NFA for patterns of our size)."""
+    index, size = 0, len(pattern)
+    while True:
+        while pattern.startswith(_ZERO_WIDTH, index):
+            index = _token_end(pattern, index)
+        if _MARK_GROUP.match(pattern, index) is None:
+            return False
+        index = _group_end(pattern, index)
+        while pattern.startswith(_ZERO_WIDTH, index):
+            index = _token_end(pattern, index)
+        if index >= size:
+            return True
+        if pattern[index] != "|":
+            return False
+        index += 1
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """The index just past the group that opens at start."""
+    depth, index = 0, start
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index = _token_end(pattern, index)
+    return len(pattern)
+
+
+def capture_free(pattern: str) -> str:
+    """pattern with every capture group made non-capturing: it matches the same text, and
+    RE2 finds the whole match without its submatch pass."""
+    out: list[str] = []
+    index, size = 0, len(pattern)
+    while index < size:
+        if pattern[index] == "(":
+            named = _NAMED_GROUP.match(pattern, index)
+            if named is not None:
+                out.append("(?:")
+                index = named.end()
+                continue
+            if pattern[index + 1 : index + 2] != "?":
+                out.append("(?:")
+                index += 1
+                continue
+        stop = _token_end(pattern, index)
+        out.append(pattern[index:stop])
+        index = stop
+    return "".join(out)
+
+
+_NAMED_GROUP = re.compile(r"\(\?P?<\w+>")
 
 
 def _class_end(pattern: str, start: int) -> int:

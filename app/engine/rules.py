@@ -24,8 +24,10 @@ from app.engine.patterns import (
     PatternError,
     PatternSet,
     bad_pattern,
+    capture_free,
     compile_pattern,
     expand_classes,
+    marks_are_whole,
     phrases_to_pattern,
     widen,
 )
@@ -209,7 +211,8 @@ def _compile_rule(
         else:
             source = phrases_to_pattern(raw["phrases"])
         # Compiled when first used: the Scanner's sets parse every rule at load (see Scanner).
-        regex = compile_pattern(source, checked=True)
+        # A rule whose marked span is always its whole match runs without capture groups.
+        regex = compile_pattern(capture_free(source) if marks_are_whole(source) else source, checked=True)
     except PatternError as exc:
         raise bad_pattern(path, key, exc) from exc
     unless = compile_unless(path, where, raw.get("unless", []), classes)

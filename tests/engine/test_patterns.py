@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.engine import Analyzer
-from app.engine.patterns import PatternSet, compile_pattern, widen
+from app.engine.patterns import PatternSet, capture_free, compile_pattern, marks_are_whole, widen
 
 RuleSets = tuple[list[Any], list[PatternSet]]
 Widened = list[tuple[Any, Any]]  # (rule, its widened pattern compiled)
@@ -120,7 +120,8 @@ def test_a_widened_rule_matches_wherever_the_rule_does(
 
 _WORDS = ["you", "never", "always", "whatever", "fiancé", "FIANCÉE", "lazy", "I", "feel", "like", "why"]
 _ODD = ["😡", "❤️", "🙄", "é", "É", "ſ", "\u212a", "日本", "ß", "…", "\u00a0", "ﬁ"]
-_MIXED = st.lists(st.sampled_from(_WORDS + _ODD + [" ", " ", ". ", "? ", ", ", "'", "\n"]), max_size=30).map("".join)
+_GLUE = [" ", " ", ". ", "? ", ", ", "'", "\n"]
+_MIXED = st.lists(st.sampled_from(_WORDS + _ODD + _GLUE), max_size=30).map("".join)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -139,3 +140,49 @@ def test_non_ascii_text_matches_through_its_shadow_as_through_utf8(analyzer: Ana
         expected = [[m.span(g) for g in groups] for m in regex._slow.finditer(text)]
         assert regex.all_spans(text) == expected, (regex.pattern[:80], text)
 
+
+@pytest.mark.parametrize(
+    ("pattern", "whole"),
+    [
+        (r"\b(?P<mark>you\s+never)\b", True),
+        (r"^(?P<mark>calm\s+down)$|\b(?P<mark2>relax)\b", True),
+        (r"(?P<mark>never)", True),
+        (r"\byou\s+(?P<mark>never)\b", False),  # the match starts before the mark
+        (r"\b(?P<mark>never)\s+again", False),  # ... or ends after it
+        (r"\b(?P<mark>never)\b|\balways\b", False),  # an alternative with no mark
+        (r"\b(?P<mark>a(?P<inner>b))\b", True),  # what is inside the mark does not matter
+        (r"\b(?P<mark>a)\b(?:x)?", False),
+        (r"[(](?P<mark>a)", False),  # a class, not a group
+    ],
+)
+def test_marks_are_whole_when_only_zero_width_assertions_surround_them(pattern: str, whole: bool) -> None:
+    assert marks_are_whole(pattern) is whole
+
+
+@pytest.mark.parametrize(
+    ("pattern", "free"),
+    [
+        (r"(a)(?:b)(?P<mark>c)", r"(?:a)(?:b)(?:c)"),
+        (r"[(]\((?i)x(?<n>y)", r"[(]\((?i)x(?:y)"),
+        (r"\Q(a)\E(b)", r"\Q(a)\E(?:b)"),
+    ],
+)
+def test_capture_free_makes_every_group_non_capturing(pattern: str, free: str) -> None:
+    assert capture_free(pattern) == free
+    assert compile_pattern(free).groups == 0
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=_MIXED)
+def test_a_rule_run_without_captures_finds_its_marked_spans(analyzer: Analyzer, raw: str) -> None:
+    """Rules whose marks are whole run capture-free: the same spans as the marks would give."""
+    text = analyzer.normalizer.normalize(raw).text
+    for rule in analyzer.rules.rules + analyzer.strengths.rules:
+        if not marks_are_whole(rule.source):
+            continue
+        full = compile_pattern(rule.source)
+        marked = []
+        for groups in full.all_spans(text):
+            mark = next((groups[g] for g in full.marks if groups[g][0] >= 0), groups[0])
+            marked.append(mark)
+        assert [groups[0] for groups in rule.regex.all_spans(text)] == marked, rule.id
