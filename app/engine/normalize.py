@@ -108,7 +108,11 @@ def _unchanged(text: str) -> bool:
     """
     if text.isascii():
         return "`" not in text and (text.isprintable() or _CHANGED.search(text) is None)
-    return _CHANGED.search(text) is None and unicodedata.is_normalized("NFKC", text)
+    if text.isprintable():  # no control, format (the _DROP ones) or surrogate characters
+        changed = any(quote in text for quote in _QUOTES)
+    else:
+        changed = _CHANGED.search(text) is not None
+    return not changed and unicodedata.is_normalized("NFKC", text)
 
 
 def _stage_characters(text: str) -> tuple[str, _Edits] | None:
@@ -165,12 +169,17 @@ class Normalizer:
         remembered, never changes, so the usual text costs one set operation in C. The set
         only grows, up to a limit, and an answer never changes: safe to share between threads.
         """
-        runs = set(spaced.split())
         plain = self._plain
-        if runs <= plain:
+        unknown: set[bytes] | None = None
+        for run in spaced.split():  # a lookup each, without building a set of them all
+            if run not in plain:
+                if unknown is None:
+                    unknown = set()
+                unknown.add(run)
+        if unknown is None:
             return []
         odd = []
-        for run in runs - plain:
+        for run in unknown:
             if not self._run_is_plain(run.decode()):
                 odd.append(run)
             elif len(plain) < _PLAIN_LIMIT:
