@@ -54,8 +54,17 @@ def test_shipped_data_loads() -> None:
         ({"pattern": r"(a)\1"}, "rule[0].pattern", "RE2"),
         ({"extra": "unless = ['(?<=a)b']"}, "rule[0].unless[0]", "RE2"),
         ({"extra": r"unless = ['\bok\b', 'b(']"}, "rule[0].unless[1]", "missing )"),
+        ({"pattern": r"(?P<mark>x)|y(?P<mark>z)"}, "rule[0].pattern", "'mark' is used twice"),
     ],
-    ids=["unknown-key", "unknown-category", "lookbehind", "backreference", "bad-unless", "unclosed-unless"],
+    ids=[
+        "unknown-key",
+        "unknown-category",
+        "lookbehind",
+        "backreference",
+        "bad-unless",
+        "unclosed-unless",
+        "group-name-twice",
+    ],
 )
 def test_bad_rule_names_file_and_key(data_dir: Path, fields: dict[str, str], key: str, words: str) -> None:
     path = write_rule(data_dir, **fields)

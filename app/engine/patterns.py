@@ -46,6 +46,12 @@ def compile_pattern(pattern: str, *, checked: bool = False, lazy: bool = False) 
     lazy=True: the same for a pattern no set parses: it is parsed now (an RE2 set's Add
     parses without compiling), so a bad one is still named at load, and compiled when
     first used (exceptions, transforms: many are never needed by a short batch)."""
+    if "<" in pattern:
+        names = _NAMED_GROUP.findall(pattern)
+        if len(set(names)) < len(names):
+            twice = sorted({name for name in names if names.count(name) > 1})
+            # RE2 accepts this, and the span shown would silently come from the first one.
+            raise PatternError(f"group name {twice[0]!r} is used twice")
     if checked:
         return Regex(None, pattern)
     if lazy:
@@ -410,7 +416,7 @@ def capture_free(pattern: str) -> str:
     return "".join(out)
 
 
-_NAMED_GROUP = re.compile(r"\(\?P?<\w+>")
+_NAMED_GROUP = re.compile(r"\(\?P?<(\w+)>")
 
 
 def _class_end(pattern: str, start: int) -> int:
