@@ -9,15 +9,17 @@ seams: a full stop after a kept fragment, a capital after a rewrite.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from dataclasses import dataclass
 
 _SENTENCE_END = re.compile(r"[.!?]\s+")  # where one sentence of a rewrite ends and the next begins
 _TERMINAL = ".!?\u2026"
 
 
-class Piece(NamedTuple):
+@dataclass(slots=True)
+class Piece:
     """One sentence of the answer: kept as written, or a rewrite and where it came from.
-    (A named tuple: several are made for every rewrite, and it is the cheapest immutable.)"""
+    (Several are made for every rewrite: a plain slotted class, which compiles to a native
+    constructor; a named tuple's is Python even when this module is compiled.)"""
 
     kind: str  # kept | transform | stance | topic | category | fallback
     text: str

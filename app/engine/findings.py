@@ -70,9 +70,15 @@ class PrincipleStatus:
     title: str
     status: str  # met | missed | not-applicable
     note: str
+    # Its JSON form, built once: the engine shares each status between every analysis.
+    _as_dict: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        as_dict = {"id": self.id, "title": self.title, "status": self.status, "note": self.note}
+        object.__setattr__(self, "_as_dict", as_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "status": self.status, "note": self.note}
+        return dict(self._as_dict)  # a copy: the caller may change it
 
 
 @dataclass(frozen=True, slots=True)
