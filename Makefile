@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The engine compiled with mypyc (about 1.4x faster). Used only while it matches the sources
+# The engine compiled with mypyc (about 1.5x faster). Used only while it matches the sources
 # (app/native.py); without a C compiler the build says so and the engine stays plain Python.
 NATIVE := build/native/manifest.json
 
