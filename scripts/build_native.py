@@ -29,11 +29,19 @@ def sources() -> list[Path]:
     return sorted(path for path in PACKAGE.glob("*.py") if path.name not in SKIP)
 
 
-def write_manifest(payload: dict[str, object]) -> None:
-    NATIVE_DIR.mkdir(parents=True, exist_ok=True)
-    partial = MANIFEST.with_suffix(".tmp")
-    partial.write_text(json.dumps(payload, indent=1), encoding="utf-8")
-    partial.replace(MANIFEST)  # readers see the old manifest or the new one, never half
+def write_manifest(payload: dict[str, object]) -> bool:
+    """Write the manifest (atomically: readers see the old one or the new one, never half);
+    False when it cannot be written (a read-only checkout): the engine then stays plain Python,
+    since without a manifest that matches, no build is used."""
+    try:
+        NATIVE_DIR.mkdir(parents=True, exist_ok=True)
+        partial = MANIFEST.with_suffix(".tmp")
+        partial.write_text(json.dumps(payload, indent=1), encoding="utf-8")
+        partial.replace(MANIFEST)
+    except OSError as exc:
+        print(f"cannot write {MANIFEST}: {exc.strerror}; the engine stays plain Python", file=sys.stderr)
+        return False
+    return True
 
 
 def build(files: list[Path]) -> None:
@@ -72,12 +80,12 @@ def main() -> None:
         build(files)
     except (Exception, SystemExit) as exc:  # setuptools reports a failed compile as SystemExit
         reason = f"{type(exc).__name__}: {exc}"[:300]
-        write_manifest({"tag": build_tag(), "modules": {}, "error": f"build failed: {reason}"})
         print(f"native build failed, the engine stays plain Python ({reason})", file=sys.stderr)
+        write_manifest({"tag": build_tag(), "modules": {}, "error": f"build failed: {reason}"})
         return
     # The digests were taken before compiling: a file edited meanwhile will not match.
-    write_manifest({"tag": build_tag(), "modules": digests})
-    print(f"compiled {len(files)} engine modules into {NATIVE_DIR.relative_to(ROOT)}", file=sys.stderr)
+    if write_manifest({"tag": build_tag(), "modules": digests}):
+        print(f"compiled {len(files)} engine modules into {NATIVE_DIR.relative_to(ROOT)}", file=sys.stderr)
 
 
 if __name__ == "__main__":
