@@ -47,7 +47,7 @@ def compile_pattern(pattern: str, *, checked: bool = False, lazy: bool = False) 
     parses without compiling), so a bad one is still named at load, and compiled when
     first used (exceptions, transforms: many are never needed by a short batch)."""
     if "<" in pattern:
-        names = _NAMED_GROUP.findall(pattern)
+        names = group_names(pattern)
         if len(set(names)) < len(names):
             twice = sorted({name for name in names if names.count(name) > 1})
             # RE2 accepts this, and the span shown would silently come from the first one.
@@ -416,7 +416,13 @@ def capture_free(pattern: str) -> str:
     return "".join(out)
 
 
-_NAMED_GROUP = re.compile(r"\(\?P?<(\w+)>")
+# A named group's opening, read from a pattern's text (an escaped "\\(" is a literal).
+_NAMED_GROUP = re.compile(r"(?<!\\)\(\?P?<(\w+)>")
+
+
+def group_names(pattern: str) -> list[str]:
+    """The names of pattern's named groups, in order, read without compiling it."""
+    return _NAMED_GROUP.findall(pattern)
 
 
 def _class_end(pattern: str, start: int) -> int:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.engine.patterns import PatternSet, data_pattern
+from app.engine.patterns import PatternSet, data_pattern, group_names
 from app.engine.pronouns import FILTERS, Wording
 from app.loader import DataError, Field, Table, read_toml, require_unique
 
@@ -30,9 +30,6 @@ _MACRO = re.compile(r"<<([A-Z_]+)>>")
 _SLOT = re.compile(r"\{([a-z_]+)((?:\|[a-z]+)*)\}")
 _LONE_I = re.compile(r"\bi\b")
 _KEEP_AT_END = frozenset(".!?\"')]")
-# The named groups of a pattern, read from its text so that it need not be compiled at load
-# (an escaped "\\(" before "?P<" would be a literal, so it is not a group).
-_GROUP_NAME = re.compile(r"(?<!\\)\(\?P<(\w+)>")
 _SCHEMA = {
     "id": Field(str),
     "pattern": Field(str),
@@ -181,7 +178,7 @@ def load_transforms(path: Path, wording: Wording, topics: set[str]) -> Transform
         require_unique(path, f"{where}.id", raw["id"], seen)
         source = _expand(path, f"{where}.pattern", raw["pattern"], macros)
         regex = data_pattern(path, f"{where}.pattern", source, lazy=True)
-        slots = _slots(path, f"{where}.template", raw["template"], set(_GROUP_NAME.findall(source)))
+        slots = _slots(path, f"{where}.template", raw["template"], set(group_names(source)))
         for topic in raw.get("topics", []):
             if topic not in topics:
                 raise DataError(path, f"{where}.topics", f"unknown topic {topic!r}")

@@ -10,9 +10,10 @@ import pytest
 import re2
 
 from app.engine import get_analyzer
+from app.engine.patterns import group_names
 from app.engine.rewrite import Rewriter, load_rewriter
 from app.engine.sentences import split_sentences
-from app.engine.transforms import _GROUP_NAME, Transform
+from app.engine.transforms import Transform
 from app.loader import DataError
 from app.paths import DATA_DIR
 
@@ -360,7 +361,7 @@ def test_transform_groups_read_from_the_pattern_text_are_re2s() -> None:
     """Transforms are compiled when first used; their slots are checked at load against the
     group names read from the pattern's text, which must be the ones RE2 finds."""
     for transform in _REWRITER.transforms.transforms:
-        names = set(_GROUP_NAME.findall(transform.source))
+        names = set(group_names(transform.source))
         assert names == set(re2.compile(transform.source).groupindex), transform.id
 
 
