@@ -80,17 +80,22 @@ def hostile_inputs(analyzer: object) -> dict[str, str]:
     return cases
 
 
-def jsonl_process_rate(messages: list[str]) -> float:
-    """Messages per second for `weframe check --format jsonl -` as a whole process."""
+def process_rate(command: list[str], messages: list[str]) -> float:
+    """Messages per second for command as a whole process, fed messages as JSON lines."""
     payload = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(messages)).encode()
-    exe = ROOT / ".venv" / "bin" / "weframe"
-    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "app"]
     started = time.perf_counter()
-    done = subprocess.run([*command, "check", "--format", "jsonl", "-"], input=payload, capture_output=True)
+    done = subprocess.run(command, input=payload, capture_output=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"jsonl run failed ({done.returncode}): {done.stderr.decode()[-300:]}")
     return len(messages) / elapsed
+
+
+def jsonl_process_rate(messages: list[str]) -> float:
+    """Messages per second for `weframe check --format jsonl -` as a whole process."""
+    exe = ROOT / ".venv" / "bin" / "weframe"
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "app"]
+    return process_rate([*command, "check", "--format", "jsonl", "-"], messages)
 
 
 _VADER_JSONL = """
@@ -119,11 +124,7 @@ def vader_rates(messages: list[str]) -> tuple[float, float] | None:
     for text in messages:
         json.dumps(vader.polarity_scores(text))
     in_process = len(messages) / (time.perf_counter() - started)
-    lines = messages[:10000]
-    payload = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(lines)).encode()
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", _VADER_JSONL], input=payload, capture_output=True, check=True)
-    return in_process, len(lines) / (time.perf_counter() - started)
+    return in_process, process_rate([sys.executable, "-c", _VADER_JSONL], messages[:10000])
 
 
 def main() -> None:
