@@ -23,10 +23,22 @@ _OPTIONS.max_mem = 8 << 20
 # A set of many patterns needs a bigger budget for its lazily built DFA: when the budget
 # runs out RE2 keeps flushing and rebuilding states, and a scan gets ~50x slower. The
 # memory is only used as states are actually visited.
+#
+# A set scans case-sensitively, over the text with its ASCII letters lowercased, for each
+# pattern in its set_form(): RE2 parses a case-insensitive letter as a class of its cases,
+# and "k" and "s" as classes of three (K, the Kelvin sign; S, the long s), which made
+# parsing and compiling the sets most of a process's start-up. A set only finds which
+# patterns match, so it needs no capture groups either.
 _SET_OPTIONS = re2.Options()
-_SET_OPTIONS.case_sensitive = False
+_SET_OPTIONS.case_sensitive = True
+_SET_OPTIONS.never_capture = True
 _SET_OPTIONS.log_errors = False
 _SET_OPTIONS.max_mem = 64 << 20
+_EXACT_SET_OPTIONS = re2.Options()  # for the few patterns that tell capitals apart
+_EXACT_SET_OPTIONS.case_sensitive = False
+_EXACT_SET_OPTIONS.never_capture = True
+_EXACT_SET_OPTIONS.log_errors = False
+_EXACT_SET_OPTIONS.max_mem = 8 << 20
 
 
 class PatternError(ValueError):
@@ -56,7 +68,7 @@ def compile_pattern(pattern: str, *, checked: bool = False, lazy: bool = False) 
         return Regex(None, pattern)
     if lazy:
         try:
-            re2.Set.SearchSet(_OPTIONS).Add(pattern)
+            re2.Set.SearchSet(_SET_OPTIONS).Add(pattern)  # no case folding: same verdict, cheaper
             return Regex(None, pattern)
         except re2.error:
             pass  # compiled below, for RE2's own account of what is wrong
@@ -81,6 +93,7 @@ def data_pattern(path: Path, key: str, source: str, *, checked: bool = False, la
 
 
 _SENTINEL = r"\z"  # matches at the end of every text (see PatternSet)
+_NEVER = r"[^\x00-\x{10FFFF}]"  # matches nothing
 _NULL = (-1, -1)
 _UNANCHORED = re2._Anchor.UNANCHORED
 _char_len_to_bytes = re2._re2.CharLenToBytes
@@ -98,6 +111,113 @@ def _utf8(text: str) -> tuple[bytes, bool]:
     data = text.encode()
     _last_encoded = (text, data, ascii_only)
     return data, ascii_only
+
+
+# The only characters outside ASCII that RE2's case folding makes equal to an ASCII letter:
+# the Kelvin sign (k) and the long s. set_text() spells them as those letters.
+_FOLDS_TO_ASCII = ((b"\xe2\x84\xaa", b"k"), (b"\xc5\xbf", b"s"))
+_last_lowered: tuple[str, bytes] = ("", b"")
+
+
+def set_text(text: str) -> bytes:
+    """The bytes a set scans for text: UTF-8 with ASCII letters lowercased (and the two
+    characters that fold to one spelled as it). A case-insensitive pattern matches text
+    exactly where it matches these bytes, since each byte changed stays in its letter's case
+    class; set_form() turns a pattern into a case-sensitive one for such bytes."""
+    global _last_lowered
+    last = _last_lowered
+    if last[0] is text:
+        return last[1]
+    data, ascii_only = _utf8(text)
+    lowered = data.lower()  # bytes.lower() changes A-Z only
+    if not ascii_only and ("\u212a" in text or "\u017f" in text):
+        for odd, letter in _FOLDS_TO_ASCII:
+            lowered = lowered.replace(odd, letter)
+    _last_lowered = (text, lowered)
+    return lowered
+
+
+# Escapes whose letter is upper case; set_form() keeps them while it lowercases the rest.
+_UPPER_ESCAPES = (
+    ("\\W", "\ue000"), ("\\S", "\ue001"), ("\\B", "\ue002"), ("\\D", "\ue003"), ("\\A", "\ue004")
+)  # fmt: skip
+# What set_form() does not rewrite letter by letter: an escaped backslash (it would hide
+# where an escape starts), other escapes of a letter, \\x escapes short of a non-ASCII code
+# point, a group name with a capital, flag groups with a capital ("(?U)"), and flag groups
+# that turn anything off other than a plain "(?-i:" or "(?-i)". _plain() looks for the rest.
+# Each regex starts with a literal, which Python's re finds fast.
+_ODD_ESCAPE = re.compile(r"\\(?:\\|[CE-RT-VX-Zaceg-mo-quy]|x(?!\{[0-9a-fA-F]{3,6}\}))")
+_ODD_GROUP = re.compile(r"\(\?(?:P?<\w*[A-Z]|(?!P<)[a-zA-Z]*[A-Z]|(?!-i[:)])[a-zA-Z]*-)")
+
+
+def set_form(pattern: str) -> str:
+    """pattern as a case-sensitive pattern over set_text(): it matches there wherever
+    pattern matches the text case-insensitively. ASCII letters are lowercased (escapes such
+    as \\W and "(?P<" kept), a letter outside ASCII is given its other case, "(?-i:" becomes
+    "(?i:" (a part that tells capitals apart can only be found more often so), and a pattern
+    with anything not plainly rewritten is wrapped in "(?i:)" instead: always right, only
+    slower to compile."""
+    if not _plain(pattern):
+        return "(?i:" + pattern + ")"
+    out = pattern
+    for escape, stand_in in _UPPER_ESCAPES:
+        if escape in out:
+            out = out.replace(escape, stand_in)
+    out = out.lower().replace("(?p<", "(?P<").replace("(?-i:", "(?i:").replace("(?-i)", "(?i)")
+    for escape, stand_in in _UPPER_ESCAPES:
+        if stand_in in out:
+            out = out.replace(stand_in, escape)
+    if out.isascii():
+        return out
+    both = _both_cases(out)
+    return "(?i:" + pattern + ")" if both is None else both
+
+
+def _plain(pattern: str) -> bool:
+    """True when set_form() can rewrite pattern letter by letter: none of _ODD_ESCAPE's and
+    _ODD_GROUP's cases, no POSIX class, no literal "(?-i", no range from a capital to
+    something else ("[0-Z]"), and no letter outside ASCII but the accented Latin-1 ones,
+    whose case classes are just their two cases (not so "µ", "ß", Greek or Turkish letters)."""
+    if "[:" in pattern or "(?-i" in pattern and "\\(" in pattern:
+        return False
+    if not pattern.isascii() and not all(_plain_letter(char) for char in set(pattern)):
+        return False
+    if _ODD_ESCAPE.search(pattern) is not None or _ODD_GROUP.search(pattern) is not None:
+        return False
+    hyphen = pattern.find("-")
+    while hyphen > 0:
+        before, after = pattern[hyphen - 1], pattern[hyphen + 1 : hyphen + 2]
+        if (before.isupper() or after.isupper()) and not (before.isupper() and after.isupper()):
+            return False  # a range from a capital to something else: "[0-Z]" or "[A-z]"
+        hyphen = pattern.find("-", hyphen + 1)
+    return True
+
+
+def _plain_letter(char: str) -> bool:
+    if char.isascii() or char.lower() == char.upper():
+        return not "\ue000" <= char <= "\ue004"  # the stand-ins set_form() uses
+    return "\u00c0" <= char <= "\u00ff" and char not in "\u00d7\u00f7\u00df"
+
+
+def _both_cases(pattern: str) -> str | None:
+    """pattern (lowercased) with each accented letter matching either case: "(?i:é)" on
+    its own, "éÉ" inside a character class; None for a class with a range and such a letter."""
+    out: list[str] = []
+    index, size = 0, len(pattern)
+    while index < size:
+        stop = _token_end(pattern, index)
+        token = pattern[index:stop]
+        if not token.isascii():
+            cased = [char for char in token if not char.isascii() and char.lower() != char.upper()]
+            if token.startswith("["):
+                if cased and "-" in token:
+                    return None
+                token = "".join(char + char.upper() if char in cased else char for char in token)
+            elif cased:
+                token = "(?i:" + token + ")"
+        out.append(token)
+        index = stop
+    return "".join(out)
 
 
 def _char_spans(
@@ -462,30 +582,30 @@ class PatternSet:
         count = -(-len(patterns) // group_size) if group_size and patterns else 1
         self._stride = count
         self._sets: list[tuple[Any, int, list[int]]] = []  # (its Match, sentinel, all indexes)
+        # A pattern that tells capitals apart somewhere ("(?-i:") would be found in nearly
+        # every lowercased text: it is scanned for in the text as sent, in a set of its own.
+        exact: list[int] = []
         for offset in range(count):
             group = patterns[offset::count]
             if not group:
                 continue
             one = re2.Set.SearchSet(_SET_OPTIONS)
             for number, pattern in enumerate(group):
-                try:
-                    one.Add(pattern)
-                except re2.error:
-                    try:  # compiled alone, RE2 says what is wrong with it
-                        compile_pattern(pattern)
-                        reason = "RE2 cannot scan it in a set"
-                    except PatternError as exc:
-                        reason = str(exc)
-                    raise PatternError(reason, offset + number * count) from None
-            sentinel = one.Add(_SENTINEL)
-            one.Compile()
-            every = list(range(offset, len(patterns), count))
-            # The C++ set's Match (it takes bytes), bound once: a lookup less per scan.
-            self._sets.append((one._set.Match, sentinel, every))
+                if "(?-i" in pattern:
+                    exact.append(offset + number * count)
+                    pattern = _NEVER  # holds its place in this set
+                _add(one, set_form(pattern), pattern, offset + number * count)
+            self._sets.append(_compiled(one, list(range(offset, len(patterns), count))))
+        self._exact: tuple[Any, int, list[int]] | None = None
+        if exact:
+            one = re2.Set.SearchSet(_EXACT_SET_OPTIONS)
+            for index in exact:
+                _add(one, patterns[index], patterns[index], index)
+            self._exact = _compiled(one, exact)
 
     def matching(self, text: str) -> list[int]:
         """Indexes of the patterns that match somewhere in text, in order."""
-        subject = _utf8(text)[0]
+        subject = set_text(text)
         stride = self._stride
         hits: list[int] = []
         for offset, (match, sentinel, every) in enumerate(self._sets):
@@ -496,6 +616,34 @@ class PatternSet:
                 hits.extend(every)  # RE2 gave up on this scan: try them all
                 continue
             hits.extend(index * stride + offset for index in found if index != sentinel)
+        if self._exact is not None:
+            match, sentinel, every = self._exact
+            found = match(_utf8(text)[0])
+            if sentinel not in found:
+                hits.extend(every)
+            else:
+                hits.extend(every[index] for index in found if index != sentinel)
         if len(hits) > 1:
             hits.sort()
         return hits
+
+
+def _add(one: Any, form: str, pattern: str, index: int) -> None:
+    """Add form (pattern as this set scans for it) to one; PatternError names index."""
+    try:
+        one.Add(form)
+    except re2.error:
+        try:  # compiled alone, RE2 says what is wrong with it
+            compile_pattern(pattern)
+            reason = "RE2 cannot scan it in a set"
+        except PatternError as exc:
+            reason = str(exc)
+        raise PatternError(reason, index) from None
+
+
+def _compiled(one: Any, every: list[int]) -> tuple[Any, int, list[int]]:
+    """one with its sentinel added, compiled: (its Match, the sentinel, every index in it)."""
+    sentinel = one.Add(_SENTINEL)
+    one.Compile()
+    # The C++ set's Match (it takes bytes), bound once: a lookup less per scan.
+    return one._set.Match, sentinel, every

@@ -10,7 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.engine import Analyzer
-from app.engine.patterns import PatternSet, capture_free, compile_pattern, marks_are_whole, widen
+from app.engine.patterns import (
+    PatternSet,
+    capture_free,
+    compile_pattern,
+    marks_are_whole,
+    set_form,
+    set_text,
+    widen,
+)
 
 RuleSets = tuple[list[Any], list[PatternSet]]
 Widened = list[tuple[Any, Any]]  # (rule, its widened pattern compiled)
@@ -184,3 +192,87 @@ def test_a_rule_run_without_captures_finds_its_marked_spans(analyzer: Analyzer, 
             mark = next((groups[g] for g in full.marks if groups[g][0] >= 0), groups[0])
             marked.append(mark)
         assert [groups[0] for groups in rule.regex.all_spans(text)] == marked, rule.id
+
+
+# -- sets scan lowercased text (set_text, set_form) -------------------------------------------
+_SHOUTED = ["MY", "NEVER", "You", "ME", "STOP", "kiss"]
+_CASED = st.tuples(
+    st.lists(st.sampled_from(_WORDS + _ODD + _GLUE + _SHOUTED), max_size=30),
+    st.sampled_from([str, str.upper, str.lower, str.swapcase, str.title]),
+).map(lambda parts: parts[1]("".join(parts[0])))
+
+
+def _set_sources(analyzer: Analyzer) -> list[list[str]]:
+    """The patterns of the engine's sets, as each set is given them."""
+    books = analyzer.rules.rules + analyzer.strengths.rules
+    return [[widen(rule.source) for rule in books], [cue.source for cue in analyzer.safety.cues]]
+
+
+@pytest.fixture(scope="module")
+def data_sets(analyzer: Analyzer) -> list[tuple[list[Any], PatternSet]]:
+    sources = _set_sources(analyzer)
+    return [([compile_pattern(p) for p in each], PatternSet(each, 19)) for each in sources]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_CASED)
+def test_a_set_over_lowercased_text_answers_as_each_pattern_over_the_text(
+    data_sets: list[tuple[list[Any], PatternSet]], text: str
+) -> None:
+    """Capitals, the Kelvin sign and the long s (which fold to k and s), accents and the
+    shouting rule's "(?-i:" all answer as each pattern run case-insensitively as written."""
+    for singles, one in data_sets:
+        assert one.matching(text) == [i for i, regex in enumerate(singles) if regex.search(text) is not None]
+
+
+def test_the_odd_letters_that_fold_to_ascii_are_spelled_as_it() -> None:
+    """Only the Kelvin sign and the long s match an ASCII letter case-insensitively in RE2;
+    set_text() spells both as their letter, so a lowercased pattern still finds them."""
+    letters = re2.compile("[a-z]", compile_pattern("x")._slow.options)
+    odd = [chr(c) for c in range(0x80, 0x30000) if not 0xD800 <= c < 0xE000 and letters.search(chr(c))]
+    assert odd == ["\u017f", "\u212a"]
+    assert set_text("\u212aISS ſo É") == "kiss so É".encode()
+    assert PatternSet([r"\bkiss\s+so\b"]).matching("\u212aISS ſO") == [0]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "form"),
+    [
+        (r"\bI\s+(?P<mark>HATE)\W+\S", r"\bi\s+(?P<mark>hate)\W+\S"),  # escapes keep their case
+        (r"(?-i:[A-Z]{3,})", r"(?i:[a-z]{3,})"),  # what tells capitals apart can only match more
+        (r"fianc[eé]e?|caf(?:é|e)", r"fianc[eéÉ]e?|caf(?:(?i:é)|e)"),  # accents take both cases
+        (r"[0-Z]", r"(?i:[0-Z])"),  # a range from a capital to something else
+        (r"[à-ÿ]s", r"(?i:[à-ÿ]s)"),  # a range of accented letters
+        (r"\pL\x{41}", r"(?i:\pL\x{41})"),  # Unicode classes, a capital written in hex
+        (r"(?U)a+", r"(?i:(?U)a+)"),  # flags with a capital
+        (r"(?P<Mark>x)", r"(?i:(?P<Mark>x))"),
+        (r"\\S", r"(?i:\\S)"),  # an escaped backslash
+        (r"straße", r"(?i:straße)"),  # a letter whose capital is two letters
+        (r"\bµ|σ", r"(?i:\bµ|σ)"),  # letters with a third case (μ, ς)
+        (r"İ", r"(?i:İ)"),  # its lowercase is two characters
+        (r"\x{2026}\s*WHY", r"\x{2026}\s*why"),
+    ],
+)
+def test_set_form_lowercases_what_it_can_and_wraps_the_rest(pattern: str, form: str) -> None:
+    assert set_form(pattern) == form
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"(?I)x", r"(?U)x", r"[a-Z]", r"[B-a]", r"\Z", r"\C", r"(?P<Na>x)(?P<na>y)", r"\p{Greek}", r"\p{greek}",
+     r"\x{41}", r"[[:Alpha:]]", r"[[:alpha:]]", r"a{2,1}", r"(?-i:A)", r"(?i-m:A)", r"caf[eé]", r"[É-é]"],
+)  # fmt: skip
+def test_set_form_keeps_whether_a_pattern_is_valid(pattern: str) -> None:
+    """A set is the first to parse most patterns: what it accepts is compiled later as written."""
+
+    def valid(source: str, options: Any) -> bool:
+        try:
+            re2.compile(source, options)
+        except re2.error:
+            return False
+        return True
+
+    as_written = valid(pattern, compile_pattern("x")._slow.options)
+    sensitive = re2.Options()
+    sensitive.case_sensitive = True
+    assert valid(set_form(pattern), sensitive) == as_written
