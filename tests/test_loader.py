@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+import marshal
 import shutil
 from pathlib import Path
 
 import pytest
 
+from app import loader
 from app.engine import load_analyzer
-from app.loader import DataError
+from app.loader import DataError, read_toml
 from app.paths import DATA_DIR
 
 RULE = """
@@ -134,3 +137,60 @@ def test_bad_safety_cue_names_file_and_key(data_dir: Path, pattern: str) -> None
     assert caught.value.path == str(path)
     assert caught.value.key == "cue[0].pattern"
     assert "RE2" in str(caught.value)
+
+
+# -- what a file parses to is kept (build/data-cache) -----------------------------------------
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setattr(loader, "_CACHE", where)
+    return where
+
+
+def test_a_parsed_file_is_kept_and_read_back(tmp_path: Path, cache: Path) -> None:
+    path = tmp_path / "one.toml"
+    path.write_text('a = "é"\n[[b]]\nc = [1, 2.5, true]\n')
+    first = read_toml(path)
+    kept = list(cache.glob("*.marshal"))
+    assert len(kept) == 1
+    assert marshal.loads(kept[0].read_bytes()) == first
+    kept[0].write_bytes(marshal.dumps({"a": "from the cache"}))
+    assert read_toml(path) == {"a": "from the cache"}  # read back, not parsed again
+
+
+def test_an_edited_file_is_parsed_again(tmp_path: Path, cache: Path) -> None:
+    path = tmp_path / "one.toml"
+    path.write_text("a = 1\n")
+    assert read_toml(path) == {"a": 1}
+    path.write_text("a = 2\n")
+    assert read_toml(path) == {"a": 2}
+    assert len(list(cache.glob("*.marshal"))) == 2
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00garbage", marshal.dumps([1, 2])])
+def test_a_damaged_cache_entry_is_passed_over(tmp_path: Path, cache: Path, damage: bytes) -> None:
+    path = tmp_path / "one.toml"
+    path.write_text("a = 1\n")
+    read_toml(path)
+    for kept in cache.glob("*.marshal"):
+        kept.write_bytes(damage)
+    assert read_toml(path) == {"a": 1}
+
+
+def test_a_cache_that_cannot_be_written_is_passed_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setattr(loader, "_CACHE", blocker / "cache")  # a folder under a file
+    path = tmp_path / "one.toml"
+    path.write_text("when = 1979-05-27\n")  # a date, which marshal cannot keep either
+    assert read_toml(path) == {"when": datetime.date(1979, 5, 27)}
+
+
+def test_a_file_that_is_not_utf8_names_the_file(tmp_path: Path, cache: Path) -> None:
+    path = tmp_path / "one.toml"
+    path.write_bytes(b'a = "\xff"\n')
+    with pytest.raises(DataError, match="one.toml: not UTF-8 text"):
+        read_toml(path)
+    assert not list(cache.glob("*"))
