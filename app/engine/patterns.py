@@ -199,24 +199,33 @@ def _plain_letter(char: str) -> bool:
     return "\u00c0" <= char <= "\u00ff" and char not in "\u00d7\u00f7\u00df"
 
 
+# An escape, a character class (set_form() leaves POSIX classes alone) or a character
+# outside ASCII: what _both_cases() looks at, found by Python's re rather than a walk.
+_ESCAPE_CLASS_OR_ODD = re.compile(r"\\(?:x\{[0-9a-fA-F]*\}|.)|\[\^?\]?(?:\\.|[^\]\\])*\]|[^\x00-\x7f]", re.S)
+
+
 def _both_cases(pattern: str) -> str | None:
     """pattern (lowercased) with each accented letter matching either case: "(?i:é)" on
     its own, "éÉ" inside a character class; None for a class with a range and such a letter."""
     out: list[str] = []
-    index, size = 0, len(pattern)
-    while index < size:
-        stop = _token_end(pattern, index)
-        token = pattern[index:stop]
-        if not token.isascii():
-            cased = [char for char in token if not char.isascii() and char.lower() != char.upper()]
-            if token.startswith("["):
-                if cased and "-" in token:
-                    return None
-                token = "".join(char + char.upper() if char in cased else char for char in token)
-            elif cased:
-                token = "(?i:" + token + ")"
+    done = 0
+    for found in _ESCAPE_CLASS_OR_ODD.finditer(pattern):
+        token = found.group()
+        if token.isascii():
+            continue
+        cased = [char for char in token if not char.isascii() and char.lower() != char.upper()]
+        if not cased:
+            continue
+        if token.startswith("["):
+            if "-" in token:
+                return None
+            token = "".join(char + char.upper() if char in cased else char for char in token)
+        else:
+            token = "(?i:" + token + ")"
+        out.append(pattern[done : found.start()])
         out.append(token)
-        index = stop
+        done = found.end()
+    out.append(pattern[done:])
     return "".join(out)
 
 
@@ -440,22 +449,26 @@ def widen(pattern: str) -> str:
     a gap counted up to 40 gives a partial match 40 places to be, so varied texts keep
     building states. A set that only finds candidates, whose patterns are then run one by
     one, can scan for wider patterns: a candidate too many costs one exact search, never a
-    wrong answer. RE2 syntax is walked token by token (_token_end), so escapes ("\\{",
-    "\\x{41}", "\\p{Greek}", "\\Q{0,9}\\E") and character classes ("[{0,9}]") are left alone."""
+    wrong answer. Escapes ("\\{", "\\x{41}", "\\p{Greek}", "\\Q{0,9}\\E") and character classes
+    ("[{0,9}]") are passed over (_ESCAPE_CLASS_OR_GAP), as _token_end() reads them."""
     out: list[str] = []
-    index, size = 0, len(pattern)
-    while index < size:
-        if pattern[index] == "{":
-            stop = pattern.find("}", index) + 1
-            low, comma, high = pattern[index + 1 : stop - 1].partition(",")
-            if stop and comma and low.isdigit() and high.isdigit() and int(high) >= _WIDE_GAP:
-                out.append("{" + low + ",}")
-                index = stop
-                continue
-        stop = _token_end(pattern, index)
-        out.append(pattern[index:stop])
-        index = stop
+    done = 0
+    for found in _ESCAPE_CLASS_OR_GAP.finditer(pattern):
+        high = found.group(2)
+        if high is not None and int(high) >= _WIDE_GAP:
+            out.append(pattern[done : found.start()])
+            out.append("{" + found.group(1) + ",}")
+            done = found.end()
+    out.append(pattern[done:])
     return "".join(out)
+
+
+# What widen() looks for, found by Python's re rather than a walk: an escape ("\\{", a whole
+# "\\Q...\\E", "\\x{41}", "\\p{Greek}"), a character class ("[]{0,9}]", "[[:alpha:]]"), or a
+# bounded repetition "{low,high}" (groups 1 and 2) outside them.
+_ESCAPE_CLASS_OR_GAP = re.compile(
+    r"\\(?:Q.*?(?:\\E|\Z)|[xpP]\{[^}]*\}|.)|\[\^?\]?(?:\[:[^:\]]*:\]|\\.|[^\]\\])*\]|\{(\d+),(\d+)\}", re.S
+)
 
 
 def _token_end(pattern: str, index: int) -> int:
@@ -465,7 +478,8 @@ def _token_end(pattern: str, index: int) -> int:
     if char == "\\":
         stop = index + 2
         if pattern[index + 1 : stop] == "Q":  # \Q...\E: all literal
-            return pattern.find("\\E", stop) + 2 or len(pattern)
+            end = pattern.find("\\E", stop)
+            return len(pattern) if end < 0 else end + 2  # RE2 quotes to the end without one
         if pattern[index + 1 : stop] in ("x", "p", "P") and pattern[stop : stop + 1] == "{":
             return pattern.find("}", stop) + 1 or len(pattern)
         return stop
@@ -557,7 +571,8 @@ def _class_end(pattern: str, start: int) -> int:
         if char == "\\":
             index += 2
         elif char == "[" and pattern[index + 1 : index + 2] == ":":
-            index = pattern.find(":]", index + 2) + 2 or len(pattern)
+            end = pattern.find(":]", index + 2)
+            index = index + 1 if end < 0 else end + 2  # without ":]" the "[" is a literal
         elif char == "]":
             return index + 1
         else:

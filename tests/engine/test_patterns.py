@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from app.engine import Analyzer
 from app.engine.patterns import (
+    PatternError,
     PatternSet,
+    _token_end,
     capture_free,
     compile_pattern,
     marks_are_whole,
@@ -93,11 +95,44 @@ def test_one_scan_answers_for_rules_and_strengths_as_two_would(analyzer: Analyze
         (r"\x{41}{0,9}", r"\x{41}{0,}"),
         (r"\p{Greek}{2,6}", r"\p{Greek}{2,}"),
         (r"\Qa{0,9}\E{0,9}", r"\Qa{0,9}\E{0,}"),
+        (r"b{0,9}\Qa{0,9}", r"b{0,}\Qa{0,9}"),  # quoted to the end
     ],
 )
 def test_widen_opens_only_wide_bounded_repetitions(pattern: str, widened: str) -> None:
     assert widen(pattern) == widened
     compile_pattern(widened)
+
+
+def _widen_by_walking(pattern: str) -> str:
+    """widen() as it was written first: RE2 syntax walked token by token."""
+    out, index = [], 0
+    while index < len(pattern):
+        if pattern[index] == "{":
+            stop = pattern.find("}", index) + 1
+            low, comma, high = pattern[index + 1 : stop - 1].partition(",")
+            if stop and comma and low.isdigit() and high.isdigit() and int(high) >= 5:
+                out.append("{" + low + ",}")
+                index = stop
+                continue
+        stop = _token_end(pattern, index)
+        out.append(pattern[index:stop])
+        index = stop
+    return "".join(out)
+
+
+_PIECES = ["a", "{0,9}", "{2,3}", "{1,40}", "{,9}", "{3}", "\\{", "\\", "[", "]", "^", "[:alpha:]", "\\Q",
+           "\\E", "\\x{41}", "\\p{Greek}", "(", ")", "|", "é", "\\s"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_PIECES), max_size=12))
+def test_widen_reads_a_pattern_as_the_token_walk_does(pieces: list[str]) -> None:
+    pattern = "".join(pieces)
+    try:  # only valid patterns reach widen(): the loader has refused the others
+        compile_pattern(pattern)
+    except PatternError:
+        return
+    assert widen(pattern) == _widen_by_walking(pattern)
 
 
 @pytest.fixture(scope="module")
