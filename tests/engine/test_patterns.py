@@ -31,7 +31,8 @@ _TEXTS = st.text(alphabet=st.sampled_from(list("you never always lazy .!\n😡é
 def rule_sets(analyzer: Analyzer) -> RuleSets:
     patterns = [rule.source for rule in analyzer.rules.rules]
     singles = [compile_pattern(pattern) for pattern in patterns]
-    return singles, [PatternSet(patterns, group_size=size) for size in (0, 5, 17)]
+    sets = [PatternSet(patterns, group_size=size) for size in (0, 5, 17)]
+    return singles, [*sets, PatternSet(patterns, 17, lowered=False)]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -246,7 +247,8 @@ def _set_sources(analyzer: Analyzer) -> list[list[str]]:
 @pytest.fixture(scope="module")
 def data_sets(analyzer: Analyzer) -> list[tuple[list[Any], PatternSet]]:
     sources = _set_sources(analyzer)
-    return [([compile_pattern(p) for p in each], PatternSet(each, 19)) for each in sources]
+    pairs = [([compile_pattern(p) for p in each], PatternSet(each, 19)) for each in sources]
+    return [*pairs, (pairs[0][0], PatternSet(sources[0], 19, lowered=False))]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
