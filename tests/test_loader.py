@@ -57,6 +57,7 @@ def test_shipped_data_loads() -> None:
         ({"pattern": r"(a)\1"}, "rule[0].pattern", "RE2"),
         ({"extra": "unless = ['(?<=a)b']"}, "rule[0].unless[0]", "RE2"),
         ({"extra": r"unless = ['\bok\b', 'b(']"}, "rule[0].unless[1]", "missing )"),
+        ({"extra": r"unless_next = ['\bok\b', 'b(']"}, "rule[0].unless_next[1]", "missing )"),
         ({"pattern": r"(?P<mark>x)|y(?P<mark>z)"}, "rule[0].pattern", "'mark' is used twice"),
     ],
     ids=[
@@ -66,6 +67,7 @@ def test_shipped_data_loads() -> None:
         "backreference",
         "bad-unless",
         "unclosed-unless",
+        "unclosed-unless-next",
         "group-name-twice",
     ],
 )

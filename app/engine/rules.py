@@ -6,6 +6,8 @@ A rule file holds [[rule]] tables:
     pattern = '''RE2'''  or  phrases = [...]  what it matches (group `mark`, or in another
                                               alternative `mark2`, `mark3`... = the span shown)
     unless = ['''RE2''', ...]                 exceptions, tested on the sentence of the match
+    unless_next = ['''RE2''', ...]            exceptions tested on the sentence after it: a
+                                              reassurance that follows ("No worries, ...")
     {{name}} in a pattern or exception        a word class from data/lexicon.toml [classes]
     message, suggestion, alternatives         what the user reads
     flagged = ["You [[never]] listen."]       examples that must be flagged, span marked
@@ -60,6 +62,7 @@ _RULE_SCHEMA = {
     "pattern": Field(str, required=False),
     "phrases": Field(list, required=False, item=str),
     "unless": Field(list, required=False, item=str),
+    "unless_next": Field(list, required=False, item=str),
     "message": Field(str),
     "suggestion": Field(str),
     "alternatives": Field(list, required=False, item=str),
@@ -96,12 +99,13 @@ class Rule:
     regex: Any
     unless: Any  # all its exceptions as one pattern (compile_unless), or None
     key: str = ""  # where its pattern is in its file ("rule[3].pattern"), for errors
+    unless_next: Any = None  # exceptions for the sentence after the match's, or None
 
     def spans(
         self, text: str, sentences: list[tuple[int, int]], starts: list[int] | None = None
     ) -> list[tuple[int, int]]:
         """Spans (in text) where this rule fires, after its exceptions."""
-        return firing_spans(self.regex, self.unless, text, sentences, starts)
+        return firing_spans(self.regex, self.unless, text, sentences, starts, self.unless_next)
 
 
 def firing_spans(
@@ -110,12 +114,13 @@ def firing_spans(
     text: str,
     sentences: list[tuple[int, int]],
     starts: list[int] | None = None,
+    unless_next: Any = None,
 ) -> list[tuple[int, int]]:
     """Where regex fires in text: each match's marked span (group mark, or mark2, mark3...,
     else the whole match), unless the exception pattern (all exceptions as one, see
-    compile_unless; or None) is found in its sentence. starts are the sentences' start
-    offsets (worked out here when not given). Shared by rules, strength cues and the
-    rehearsal's recognisers."""
+    compile_unless; or None) is found in its sentence, or unless_next in the sentence after
+    it. starts are the sentences' start offsets (worked out here when not given). Shared
+    by rules, strength cues and the rehearsal's recognisers."""
     found: list[tuple[int, int]] = []
     matches = regex.all_spans(text)
     if not matches:
@@ -129,7 +134,7 @@ def firing_spans(
                 break
         if end <= start:
             continue
-        if unless is not None:
+        if unless is not None or unless_next is not None:
             if starts is None:
                 starts = [span[0] for span in sentences]
             index = bisect_right(starts, m_start) - 1
@@ -138,8 +143,13 @@ def firing_spans(
             # 5,000-character run-on with a hit every few words stays linear.
             s_start = max(s_start, m_start - _UNLESS_WINDOW)
             s_end = min(max(s_end, m_end), m_end + _UNLESS_WINDOW)
-            if unless.search(text[s_start:s_end]):
+            if unless is not None and unless.search(text[s_start:s_end]):
                 continue
+            if unless_next is not None and 0 <= index < len(sentences) - 1:
+                n_start, n_end = sentences[index + 1]
+                n_end = min(n_end, n_start + _UNLESS_WINDOW)
+                if n_start < s_end + _UNLESS_WINDOW and unless_next.search(text[n_start:n_end]):
+                    continue
         found.append((start, end))
     return found
 
@@ -171,7 +181,9 @@ class RuleBook:
         starts = [span[0] for span in sentences]
         for index in self._set.matching(text) if candidates is None else candidates:
             rule = self.rules[index]
-            for start, end in firing_spans(rule.regex, rule.unless, text, sentences, starts):
+            for start, end in firing_spans(
+                rule.regex, rule.unless, text, sentences, starts, rule.unless_next
+            ):
                 hits.append((rule, start, end))
         hits.sort(key=lambda hit: (hit[1], -hit[2]))
         return hits
@@ -220,6 +232,7 @@ def _compile_rule(
     except PatternError as exc:
         raise bad_pattern(path, key, exc) from exc
     unless = compile_unless(path, where, raw.get("unless", []), classes)
+    unless_next = compile_unless(path, where, raw.get("unless_next", []), classes, "unless_next")
     require_choice(path, f"{where}.principle", raw["principle"], principles)
     check_examples(path, where, raw)
     return Rule(
@@ -237,10 +250,13 @@ def _compile_rule(
         regex=regex,
         unless=unless,
         key=key,
+        unless_next=unless_next,
     )
 
 
-def compile_unless(path: Path, where: str, raw: list[str], classes: Mapping[str, str]) -> Any:
+def compile_unless(
+    path: Path, where: str, raw: list[str], classes: Mapping[str, str], field: str = "unless"
+) -> Any:
     """All of a rule's exceptions as one alternation (None when there are none): one search
     per hit instead of one per exception. Only when that fails to compile is each one
     compiled, to name the bad one."""
@@ -251,7 +267,7 @@ def compile_unless(path: Path, where: str, raw: list[str], classes: Mapping[str,
         try:
             exceptions.append(expand_classes(exception, classes))
         except PatternError as exc:
-            raise bad_pattern(path, f"{where}.unless[{index}]", exc) from exc
+            raise bad_pattern(path, f"{where}.{field}[{index}]", exc) from exc
     try:
         return compile_pattern("|".join(f"(?:{e})" for e in exceptions), lazy=True)
     except PatternError:
@@ -259,8 +275,8 @@ def compile_unless(path: Path, where: str, raw: list[str], classes: Mapping[str,
             try:
                 compile_pattern(exception)
             except PatternError as exc:
-                raise bad_pattern(path, f"{where}.unless[{index}]", exc) from exc
-        raise DataError(path, f"{where}.unless", "the exceptions do not compile together") from None
+                raise bad_pattern(path, f"{where}.{field}[{index}]", exc) from exc
+        raise DataError(path, f"{where}.{field}", "the exceptions do not compile together") from None
 
 
 def load_rules(directory: Path, principles: set[str], classes: Mapping[str, str] | None = None) -> list[Rule]:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from app.engine import Analysis, Analyzer
-from app.engine.rules import CATEGORIES
+from app.engine.patterns import compile_pattern
+from app.engine.rules import CATEGORIES, firing_spans
+from app.engine.sentences import split_sentences
 
 # Warm, everyday or softened lines, many with "you", "always" or "never": no finding.
 WARM = [
@@ -281,3 +283,18 @@ def test_held_out_warm_phrases_stay_clean(analyzer: Analyzer) -> None:
         if findings:
             alarms[text] = [f.rule for f in findings]
     assert not alarms, f"{len(alarms)} false alarms, e.g. {list(alarms.items())[:5]}"
+
+
+def test_unless_next_looks_only_at_the_next_sentence() -> None:
+    """A rule's unless_next exceptions clear a hit when they match the sentence right after
+    the hit's, not the hit's own sentence, nor one further on."""
+    regex = compile_pattern(r"\b(?P<mark>again)\b")
+    after = compile_pattern(r"^\W*no\s+worries\b")
+    cases = {
+        "You forgot it again? No worries.": [],
+        "No worries. You forgot it again?": [(26, 31)],  # the reassurance comes first
+        "You forgot it again. Sigh. No worries.": [(14, 19)],  # two sentences on
+        "You forgot it again, no worries.": [(14, 19)],  # the same sentence: unless's job
+    }
+    for text, spans in cases.items():
+        assert firing_spans(regex, None, text, split_sentences(text), None, after) == spans, text
