@@ -196,7 +196,8 @@ def _plain(pattern: str) -> bool:
 def _plain_letter(char: str) -> bool:
     if char.isascii() or char.lower() == char.upper():
         return not "\ue000" <= char <= "\ue004"  # the stand-ins set_form() uses
-    return "\u00c0" <= char <= "\u00ff" and char not in "\u00d7\u00f7\u00df"
+    # Not the multiplication and division signs, nor ß, å and Å (they have a third case)
+    return "\u00c0" <= char <= "\u00ff" and char not in "\u00d7\u00f7\u00df\u00e5\u00c5"
 
 
 # An escape, a character class (set_form() leaves POSIX classes alone) or a character

@@ -13,6 +13,7 @@ from app.engine import Analyzer
 from app.engine.patterns import (
     PatternError,
     PatternSet,
+    _plain_letter,
     _token_end,
     capture_free,
     compile_pattern,
@@ -270,6 +271,19 @@ def test_the_odd_letters_that_fold_to_ascii_are_spelled_as_it() -> None:
     assert odd == ["\u017f", "\u212a"]
     assert set_text("\u212aISS ſo É") == "kiss so É".encode()
     assert PatternSet([r"\bkiss\s+so\b"]).matching("\u212aISS ſO") == [0]
+
+
+def test_set_form_rewrites_only_letters_whose_case_class_is_their_two_cases() -> None:
+    """An accented letter set_form() keeps (given its other case in a class) must have no
+    third case in RE2's folding, as the angstrom sign is to å."""
+    options = compile_pattern("x")._slow.options
+    every = "".join(chr(c) for c in range(0x30000) if not 0xD800 <= c < 0xE000)
+    kept = [chr(c) for c in range(0xC0, 0x100) if chr(c).lower() != chr(c).upper() and _plain_letter(chr(c))]
+    assert len(kept) > 50
+    for letter in kept:
+        same = set(re2.compile(re2.escape(letter), options).findall(every))
+        assert same == {letter, letter.upper(), letter.lower()}, letter
+    assert set_form("[å]") == "(?i:[å])"
 
 
 @pytest.mark.parametrize(
