@@ -185,8 +185,8 @@ def _plain(pattern: str) -> bool:
     if _ODD_ESCAPE.search(pattern) is not None or _ODD_GROUP.search(pattern) is not None:
         return False
     hyphen = pattern.find("-")
-    while hyphen > 0:
-        before, after = pattern[hyphen - 1], pattern[hyphen + 1 : hyphen + 2]
+    while hyphen >= 0:
+        before, after = pattern[hyphen - 1 : hyphen], pattern[hyphen + 1 : hyphen + 2]
         if (before.isupper() or after.isupper()) and not (before.isupper() and after.isupper()):
             return False  # a range from a capital to something else: "[0-Z]" or "[A-z]"
         hyphen = pattern.find("-", hyphen + 1)
@@ -603,7 +603,6 @@ class PatternSet:
 
     def __init__(self, patterns: list[str], group_size: int = 0, *, lowered: bool = True) -> None:
         count = -(-len(patterns) // group_size) if group_size and patterns else 1
-        self._stride = count
         self._lowered = lowered
         self._sets: list[tuple[Any, int, list[int]]] = []  # (its Match, sentinel, all indexes)
         # A pattern that tells capitals apart somewhere ("(?-i:") would be found in nearly
@@ -633,26 +632,25 @@ class PatternSet:
     def matching(self, text: str) -> list[int]:
         """Indexes of the patterns that match somewhere in text, in order."""
         subject = set_text(text) if self._lowered else _utf8(text)[0]
-        stride = self._stride
         hits: list[int] = []
-        for offset, (match, sentinel, every) in enumerate(self._sets):
-            found = match(subject)
-            if len(found) == 1 and found[0] == sentinel:
-                continue  # the usual answer: nothing but the sentinel
-            if sentinel not in found:
-                hits.extend(every)  # RE2 gave up on this scan: try them all
-                continue
-            hits.extend(index * stride + offset for index in found if index != sentinel)
+        for match, sentinel, every in self._sets:
+            _collect(match(subject), sentinel, every, hits)
         if self._exact is not None:
             match, sentinel, every = self._exact
-            found = match(_utf8(text)[0])
-            if sentinel not in found:
-                hits.extend(every)
-            else:
-                hits.extend(every[index] for index in found if index != sentinel)
+            _collect(match(_utf8(text)[0]), sentinel, every, hits)
         if len(hits) > 1:
             hits.sort()
         return hits
+
+
+def _collect(found: list[int], sentinel: int, every: list[int], hits: list[int]) -> None:
+    """Add to hits the patterns one set's scan found (every: their indexes, in its order)."""
+    if len(found) == 1 and found[0] == sentinel:
+        return  # the usual answer: nothing but the sentinel
+    if sentinel not in found:
+        hits.extend(every)  # RE2 gave up on this scan: try them all
+        return
+    hits.extend(every[index] for index in found if index != sentinel)
 
 
 def _add(one: Any, form: str, pattern: str, index: int) -> None:

@@ -181,9 +181,7 @@ class RuleBook:
         starts = [span[0] for span in sentences]
         for index in self._set.matching(text) if candidates is None else candidates:
             rule = self.rules[index]
-            for start, end in firing_spans(
-                rule.regex, rule.unless, text, sentences, starts, rule.unless_next
-            ):
+            for start, end in rule.spans(text, sentences, starts):
                 hits.append((rule, start, end))
         hits.sort(key=lambda hit: (hit[1], -hit[2]))
         return hits
