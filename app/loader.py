@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.paths import ROOT
+from app.paths import BUILD_DIR
 
 
 class DataError(Exception):
@@ -55,7 +55,7 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 # One folder per marshal format (it may change between Python versions).
-_CACHE = ROOT / "build" / "data-cache" / f"py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}"
+_CACHE = BUILD_DIR / "data-cache" / f"py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}"
 
 
 def _cached(digest: str) -> dict[str, Any] | None:

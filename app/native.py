@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from app.paths import ROOT
+from app.paths import BUILD_DIR
 
-NATIVE_DIR = ROOT / "build" / "native"
+NATIVE_DIR = BUILD_DIR / "native"
 MANIFEST = NATIVE_DIR / "manifest.json"
 
 
