@@ -34,6 +34,10 @@ _SET_OPTIONS.case_sensitive = True
 _SET_OPTIONS.never_capture = True
 _SET_OPTIONS.log_errors = False
 _SET_OPTIONS.max_mem = 64 << 20
+_LOWERED_OPTIONS = re2.Options()  # one pattern in its set_form(), over set_text() (see Regex)
+_LOWERED_OPTIONS.case_sensitive = True
+_LOWERED_OPTIONS.log_errors = False
+_LOWERED_OPTIONS.max_mem = 8 << 20
 _CASELESS_SET_OPTIONS = re2.Options()  # sets that scan the text as sent
 _CASELESS_SET_OPTIONS.case_sensitive = False
 _CASELESS_SET_OPTIONS.never_capture = True
@@ -284,23 +288,28 @@ class Regex:
     which dominates the cost of short texts; on ASCII text (most of what people type,
     after normalisation) the offsets are the same, so we call RE2 directly.
 
-    A pattern made with compiled=None is compiled when first run (see compile_pattern).
+    A pattern made with compiled=None is compiled when first run (see compile_pattern), as
+    its set_form(), case-sensitive, and run over set_text(), as the sets are: RE2 compiles
+    that several times faster (the first sight of a rule cost ~10M instructions), and
+    set_text() has the text's byte offsets. Not so a pattern that tells capitals apart
+    ("(?-i"), nor a text with one of the two letters set_text() spells differently (the
+    Kelvin sign, the long s, which normalisation turns into k and s anyway): those run the
+    pattern as written, case-insensitively, over the text as sent.
     """
 
-    __slots__ = ("_groupindex", "_marks", "_re", "_slow", "pattern")
+    __slots__ = ("_caseless", "_groupindex", "_lowered", "_marks", "_re", "pattern")
 
     def __init__(self, compiled: Any, pattern: str = "") -> None:
-        self.pattern: str = pattern
+        self.pattern: str = pattern if compiled is None else compiled.pattern
         self._re: Any = None
-        self._slow: Any = None
+        self._caseless: Any = compiled  # the pattern as written, google-re2's wrapper
+        self._lowered = compiled is None and "(?-i" not in pattern
         self._groupindex: Mapping[str, int] = {}
         self._marks: tuple[int, ...] = ()
         if compiled is not None:
             self._load(compiled)
 
     def _load(self, compiled: Any) -> Any:
-        self._slow = compiled
-        self.pattern = compiled.pattern
         self._groupindex = compiled.groupindex
         names = [n for n in self._groupindex if n == "mark" or (n[:4] == "mark" and n[4:].isdigit())]
         names.sort(key=lambda name: int(name[4:] or 1))
@@ -311,7 +320,30 @@ class Regex:
     def _ready(self) -> Any:
         """The C regexp, compiled on first use."""
         found = self._re
-        return found if found is not None else self._load(re2.compile(self.pattern, _OPTIONS))
+        if found is not None:
+            return found
+        if self._lowered:
+            try:
+                return self._load(re2.compile(set_form(self.pattern), _LOWERED_OPTIONS))
+            except re2.error:
+                self._lowered = False
+        return self._load(self._as_written())
+
+    def _as_written(self) -> Any:
+        """google-re2's wrapper of the pattern as written (case-insensitive)."""
+        if self._caseless is None:
+            self._caseless = re2.compile(self.pattern, _OPTIONS)
+        return self._caseless
+
+    def _subject(self, text: str) -> tuple[Any, bytes, bool]:
+        """(the C regexp to run, the bytes to run it over, whether text is ASCII)."""
+        regexp = self._ready()
+        data, ascii_only = _utf8(text)
+        if not self._lowered:
+            return regexp, data, ascii_only
+        if not ascii_only and ("\u212a" in text or "\u017f" in text):
+            return self._as_written()._regexp, data, False
+        return regexp, set_text(text), ascii_only
 
     @property
     def groupindex(self) -> Mapping[str, int]:
@@ -329,14 +361,14 @@ class Regex:
         return self._marks
 
     def finditer(self, text: str) -> Any:
-        data, ascii_only = _utf8(text)
+        regexp, data, ascii_only = self._subject(text)
         if ascii_only:
-            return self._iter_ascii(text, data)
-        return self._iter_utf8(text, data)
+            return self._iter_ascii(regexp, text, data)
+        return self._iter_utf8(regexp, text, data)
 
-    def _iter_ascii(self, text: str, data: bytes) -> Any:
+    def _iter_ascii(self, regexp: Any, text: str, data: bytes) -> Any:
         pos, end = 0, len(data)
-        match = self._ready().Match
+        match = regexp.Match
         while True:
             spans = match(_UNANCHORED, data, pos, end)
             if spans[0] == _NULL:
@@ -347,12 +379,12 @@ class Regex:
             if pos > end:
                 return
 
-    def _iter_utf8(self, text: str, data: bytes) -> Any:
+    def _iter_utf8(self, regexp: Any, text: str, data: bytes) -> Any:
         """finditer on non-ASCII text, stepping as google-re2's own finditer does, with
         byte offsets turned into character offsets locally instead of by its generic pass."""
         pos, end = 0, len(data)
         base, base_char = 0, 0
-        match = self._ready().Match
+        match = regexp.Match
         while True:
             spans = match(_UNANCHORED, data, pos, end)
             if spans[0] == _NULL:
@@ -370,12 +402,12 @@ class Regex:
     def all_spans(self, text: str) -> list[list[tuple[int, int]]]:
         """The group spans (character offsets; (-1, -1) for a group that did not take part)
         of every match, as finditer steps: the same matches, without match objects."""
-        data, ascii_only = _utf8(text)
+        regexp, data, ascii_only = self._subject(text)
         if not ascii_only:
-            return [match._spans for match in self._iter_utf8(text, data)]
+            return [match._spans for match in self._iter_utf8(regexp, text, data)]
         out = []
         pos, end = 0, len(data)
-        match = self._ready().Match
+        match = regexp.Match
         while pos <= end:
             spans = match(_UNANCHORED, data, pos, end)
             start, stop = spans[0]
@@ -386,11 +418,10 @@ class Regex:
         return out
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
-        regexp = self._ready()
-        data, ascii_only = _utf8(text)
+        regexp, data, ascii_only = self._subject(text)
         if not ascii_only:
             if pos or endpos is not None:
-                return self._slow.search(text, pos, endpos)
+                return self._as_written().search(text, pos, endpos)
             spans = regexp.Match(_UNANCHORED, data, 0, len(data))
             return (
                 None if spans[0] == _NULL else _Match(text, _char_spans(data, spans, 0, 0), self._groupindex)
@@ -597,8 +628,7 @@ class PatternSet:
     parses and compiles several times faster; a scan costs a lowercased copy of the text,
     and patterns that tell capitals apart ("(?-i:") are scanned for in a set of their own.
     lowered=False: the sets scan the text as sent, case-insensitively, for the patterns as
-    written (for the rule sets, scanned for every text and its rewrite, where those two
-    costs were ~2% of a message).
+    written (compiled several times slower; the tests hold both ways to the same answer).
     """
 
     def __init__(self, patterns: list[str], group_size: int = 0, *, lowered: bool = True) -> None:

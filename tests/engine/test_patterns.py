@@ -66,7 +66,7 @@ def test_all_spans_are_finditer_spans(text: str) -> None:
     finditer without its repeated empty match at the end of a word)."""
     pattern = r"\byou(?:'re| are)?\s+(?:\w+\s+)?(?P<mark>never|always)\b|(?P<mark2>lazy)"
     ours = compile_pattern(pattern)
-    theirs = re2.compile(pattern, ours._slow.options)
+    theirs = re2.compile(pattern, ours._as_written().options)
     expected = [[m.span(g) for g in range(ours.groups + 1)] for m in theirs.finditer(text)]
     assert ours.all_spans(text) == expected
     empty = compile_pattern(pattern + r"|\b")
@@ -180,7 +180,7 @@ def test_non_ascii_text_matches_through_its_shadow_as_through_utf8(analyzer: Ana
     for regex in regexes:
         regex._ready()
         groups = range(regex.groups + 1)
-        expected = [[m.span(g) for g in groups] for m in regex._slow.finditer(text)]
+        expected = [[m.span(g) for g in groups] for m in regex._as_written().finditer(text)]
         assert regex.all_spans(text) == expected, (regex.pattern[:80], text)
 
 
@@ -266,7 +266,7 @@ def test_a_set_over_lowercased_text_answers_as_each_pattern_over_the_text(
 def test_the_odd_letters_that_fold_to_ascii_are_spelled_as_it() -> None:
     """Only the Kelvin sign and the long s match an ASCII letter case-insensitively in RE2;
     set_text() spells both as their letter, so a lowercased pattern still finds them."""
-    letters = re2.compile("[a-z]", compile_pattern("x")._slow.options)
+    letters = re2.compile("[a-z]", compile_pattern("x")._as_written().options)
     odd = [chr(c) for c in range(0x80, 0x30000) if not 0xD800 <= c < 0xE000 and letters.search(chr(c))]
     assert odd == ["\u017f", "\u212a"]
     assert set_text("\u212aISS ſo É") == "kiss so É".encode()
@@ -276,7 +276,7 @@ def test_the_odd_letters_that_fold_to_ascii_are_spelled_as_it() -> None:
 def test_set_form_rewrites_only_letters_whose_case_class_is_their_two_cases() -> None:
     """An accented letter set_form() keeps (given its other case in a class) must have no
     third case in RE2's folding, as the angstrom sign is to å."""
-    options = compile_pattern("x")._slow.options
+    options = compile_pattern("x")._as_written().options
     every = "".join(chr(c) for c in range(0x30000) if not 0xD800 <= c < 0xE000)
     kept = [chr(c) for c in range(0xC0, 0x100) if chr(c).lower() != chr(c).upper() and _plain_letter(chr(c))]
     assert len(kept) > 50
@@ -323,7 +323,34 @@ def test_set_form_keeps_whether_a_pattern_is_valid(pattern: str) -> None:
             return False
         return True
 
-    as_written = valid(pattern, compile_pattern("x")._slow.options)
+    as_written = valid(pattern, compile_pattern("x")._as_written().options)
     sensitive = re2.Options()
     sensitive.case_sensitive = True
     assert valid(set_form(pattern), sensitive) == as_written
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=_MIXED, shout=st.booleans())
+def test_rules_run_lowered_find_what_they_find_as_written(analyzer: Analyzer, raw: str, shout: bool) -> None:
+    """A rule or cue compiled when first used runs its set_form() over set_text(), or, on a
+    text with the Kelvin sign or the long s, as written: either way the same spans as the
+    pattern as written, case-insensitively, over the text as sent (capitals included)."""
+    text = raw.upper() if shout else raw
+    regexes = [rule.regex for rule in analyzer.rules.rules[::3]]
+    regexes += [cue.regex for cue in analyzer.safety.cues[::3]]
+    for regex in regexes:
+        groups = range(regex.groups + 1)
+        expected = [[m.span(g) for g in groups] for m in regex._as_written().finditer(text)]
+        assert regex.all_spans(text) == expected, (regex.pattern[:80], text)
+        found = regex.search(text)
+        assert (found.span() if found else None) == (expected[0][0] if expected else None)
+
+
+def test_a_rule_runs_lowered_unless_it_tells_capitals_apart() -> None:
+    lowered = compile_pattern(r"\byou\s+(?P<mark>never)\b", checked=True)
+    exact = compile_pattern(r"\b(?-i:NEVER)\b", checked=True)
+    assert [m.span("mark") for m in lowered.finditer("YOU NEVER, You never")] == [(4, 9), (15, 20)]
+    assert lowered._lowered and not exact._lowered
+    assert [m.span() for m in exact.finditer("never NEVER")] == [(6, 11)]
+    kelvin = "\u212aill you NEVER"  # the Kelvin sign: run as written
+    assert lowered.search(kelvin).span("mark") == (9, 14)
