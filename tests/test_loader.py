@@ -107,6 +107,14 @@ def test_broken_toml_names_the_file(data_dir: Path) -> None:
         load_analyzer(data_dir)
 
 
+def test_clause_start_speak_must_be_text_speak(data_dir: Path) -> None:
+    path = data_dir / "lexicon.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('at_clause_start = ["lets"]', 'at_clause_start = ["xyzzy"]'), "utf-8")
+    with pytest.raises(DataError, match=r"lexicon\.toml: speak_at_clause_start: 'xyzzy' is not in"):
+        load_analyzer(data_dir)
+
+
 def test_guide_must_keep_the_public_principle_ids(data_dir: Path) -> None:
     guide = data_dir / "guide.toml"
     guide.write_text(

@@ -17,6 +17,9 @@ class Lexicon:
     known: frozenset[str]
     typo_targets: frozenset[str]
     classes: dict[str, str] = field(default_factory=dict)  # name -> RE2 alternation, for {{name}}
+    # Text-speak read as such only where a clause starts, and the words that may open one.
+    speak_at_clause_start: frozenset[str] = frozenset()
+    speak_openers: tuple[str, ...] = ()
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -30,6 +33,8 @@ def load_lexicon(path: Path) -> Lexicon:
             "known": Field(list, item=str),
             "typo_targets": Field(list, item=str),
             "classes": Field(dict, required=False),
+            "speak_at_clause_start": Field(list, item=str, required=False),
+            "speak_openers": Field(list, item=str, required=False),
         },
     ).check(read_toml(path))
     speak: dict[str, str] = {}
@@ -56,4 +61,8 @@ def load_lexicon(path: Path) -> Lexicon:
             raise DataError(path, f"classes.{name}", "expected a non-empty list of words or phrases")
         classes[name] = class_to_pattern(words)
     ur_means = frozenset(w.lower() for w in raw["ur_means_you_are"])
-    return Lexicon(speak, ur_means, known, targets, classes)
+    at_start = frozenset(w.lower() for w in raw.get("speak_at_clause_start", []))
+    for word in at_start - speak.keys():
+        raise DataError(path, "speak_at_clause_start", f"{word!r} is not in [text_speak]")
+    openers = tuple(" ".join(w.lower().split()) for w in raw.get("speak_openers", []))
+    return Lexicon(speak, ur_means, known, targets, classes, at_start, openers)

@@ -40,6 +40,7 @@ _STRETCH = re.compile(r"([A-Za-z])\1{2,}")
 _TRIPLE = re.compile(r"([a-z])\1\1")
 _SHORT_STRETCH = re.compile(r"[a-z]?([a-z])\1\1")  # "sooo", "nooo": stretched short words
 _NEXT_WORD = re.compile(r"\W*([A-Za-z']+)")
+_CLAUSE_MARKS = frozenset(".!?,;:\n(")
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # bytes.translate table: ASCII letters to lower case, every other byte to a space.
 _RUN_BYTES = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32 for c in range(256))
@@ -242,6 +243,18 @@ class Normalizer:
             changes.sort()
         return changes
 
+    def _clause_starts(self, text: str, start: int) -> bool:
+        """Whether a clause starts at text[start]: at the start of the text, after sentence or
+        clause punctuation, or right after one of the lexicon's speak_openers."""
+        before = text[:start].rstrip()
+        if not before or before[-1] in _CLAUSE_MARKS:
+            return True
+        words = " ".join(before[-24:].lower().split())
+        return any(
+            words.endswith(opener) and (len(words) == len(opener) or not words[-len(opener) - 1].isalnum())
+            for opener in self.lexicon.speak_openers
+        )
+
     def _change(self, text: str, start: int, end: int, lower: str) -> str | None:
         """The replacement for the word text[start:end] (lower-cased: lower), or None."""
         alone = (start == 0 or text[start - 1] not in _WORD_CHARS) and (
@@ -256,6 +269,8 @@ class Normalizer:
                 following = _NEXT_WORD.match(text, end)
                 word = following.group(1).lower() if following else ""
                 replacement = "you're" if word in self.lexicon.ur_means_you_are else "your"
+            elif lower in self.lexicon.speak_at_clause_start and not self._clause_starts(text, start):
+                return None  # "he lets me": the plain word
             else:
                 replacement = speak_words[lower]
         elif len(lower) >= 5 or (alone and len(lower) >= 3 and _SHORT_STRETCH.fullmatch(lower)):

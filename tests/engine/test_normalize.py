@@ -64,6 +64,22 @@ def test_words_change_only_when_they_stand_alone(normalizer: Normalizer, typed: 
     assert normalizer.normalize(typed).text == seen
 
 
+@pytest.mark.parametrize(
+    ("typed", "seen"),
+    [
+        ("lets talk tonight", "let's talk tonight"),  # a clause starts at the text's start
+        ("I miss us. lets try again", "I miss us. let's try again"),
+        ("ok lets see someone", "ok let's see someone"),  # after an opener
+        ("come on, Lets go", "come on, Let's go"),
+        ("he never lets me see my friends", "he never lets me see my friends"),  # the plain verb
+        ("my mom lets us stay", "my mom lets us stay"),
+        ("she lets it slide, lets be honest", "she lets it slide, let's be honest"),
+    ],
+)
+def test_lets_is_lets_only_where_a_clause_starts(normalizer: Normalizer, typed: str, seen: str) -> None:
+    assert normalizer.normalize(typed).text == seen
+
+
 def test_remembered_plain_words_never_change_an_answer(analyzer: Analyzer) -> None:
     """The normaliser remembers words that need no change; a fresh one must agree with a
     well-used one on every text, including texts mixing known and new words."""
