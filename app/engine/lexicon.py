@@ -62,7 +62,7 @@ def load_lexicon(path: Path) -> Lexicon:
         classes[name] = class_to_pattern(words)
     ur_means = frozenset(w.lower() for w in raw["ur_means_you_are"])
     at_start = frozenset(w.lower() for w in raw.get("speak_at_clause_start", []))
-    for word in at_start - speak.keys():
+    for word in sorted(word for word in at_start if word not in speak):
         raise DataError(path, "speak_at_clause_start", f"{word!r} is not in [text_speak]")
     openers = tuple(" ".join(w.lower().split()) for w in raw.get("speak_openers", []))
     return Lexicon(speak, ur_means, known, targets, classes, at_start, openers)
