@@ -175,14 +175,22 @@ class SafetyDetector:
         return Safety(level=level, message=" ".join(parts), resources=self.texts.resources, kinds=kinds)
 
 
+def _said_no(found: re.Match[str]) -> str:
+    """'said no' as 'said no_said': the word kept, no longer read as a negation."""
+    return found.group(0) + "_said"
+
+
 def _negated(text: str, start: int, end: int) -> bool:
     """A negation in the cue itself or in the two words before it, within the same clause."""
     before = text[max(0, start - 60) : start]
     breaks = list(_CLAUSE_BREAK.finditer(before.lower()))
     if breaks:
         before = before[breaks[-1].end() :]
-    words = [word for word in before.split() if word.lower() not in _FILLER]
-    window = _NO_AS_WORD.sub(" ", (" ".join(words[-2:]) + " " + text[start:end]).lower())
+    # "No" said as a word is no negation, wherever it stands in the clause ("when I said no he
+    # held me down"): it is put out of the way before the last two words are taken.
+    before = _NO_AS_WORD.sub(_said_no, before.lower())
+    words = [word for word in before.split() if word not in _FILLER]
+    window = _NO_AS_WORD.sub(_said_no, " ".join(words[-2:]) + " " + text[start:end].lower())
     if _NEGATION.search(window) is None:
         return False
     return _NEGATION_RELEASED.search(window) is None

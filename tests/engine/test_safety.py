@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.engine import MAX_CHARS, Analyzer, get_analyzer, load_analyzer
-from app.engine.safety import KINDS, Cue, SafetyDetector, load_safety
+from app.engine.safety import KINDS, Cue, SafetyDetector, _negated, load_safety
 from app.loader import DataError
 from app.paths import DATA_DIR
 
@@ -306,3 +306,17 @@ def test_no_rewrite_is_offered_after_a_disclosure(analyzer: Analyzer) -> None:
     assert analysis.rewrite is None
     plain = analyzer.analyze("You never listen to me.")
     assert plain.safety is None and plain.rewrite is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "negated"),
+    [
+        ("when I said no he held me down", "held me down", False),  # "no" said, two words back
+        ("I told him no he pushed me", "pushed me", False),
+        ("he has never pushed me", "pushed me", True),
+        ("no he never pushed me", "pushed me", True),
+    ],
+)
+def test_no_said_as_a_word_is_no_negation_anywhere_in_the_clause(text: str, cue: str, negated: bool) -> None:
+    start = text.index(cue)
+    assert _negated(text, start, start + len(cue)) is negated
