@@ -18,14 +18,23 @@ _TERMINAL = ".!?\u2026"
 @dataclass(slots=True)
 class Piece:
     """One sentence of the answer: kept as written, or a rewrite and where it came from.
-    (Several are made for every rewrite: a plain slotted class, which compiles to a native
-    constructor; a named tuple's is Python even when this module is compiled.)"""
+    (Several are made for every rewrite: its __init__ is written out, which compiles to a
+    native constructor; a dataclass's generated one, or a named tuple's, stays Python.)"""
 
     kind: str  # kept | transform | stance | topic | category | fallback
     text: str
     gap: str = ""  # the original text between the previous sentence and this one
     droppable: bool = False  # a general line, left out when another line says it better
     last: bool = False  # a kept sentence that ended the original message
+
+    def __init__(
+        self, kind: str, text: str, gap: str = "", droppable: bool = False, last: bool = False
+    ) -> None:
+        self.kind = kind
+        self.text = text
+        self.gap = gap
+        self.droppable = droppable
+        self.last = last
 
 
 def assemble(pieces: list[Piece]) -> str:

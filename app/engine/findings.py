@@ -1,9 +1,10 @@
 """The result types: one analysis object, rendered as JSON, CLI lines and HTML marks.
 
-Analysis, Finding and Strength are made afresh for every text analysed, and are not frozen:
-a frozen dataclass is built by a generated __init__ that sets each field through
-object.__setattr__, which cost ~7% of a compiled analysis; a plain one compiles to a native
-constructor. The shared ones (PrincipleStatus, Safety, Resource) stay frozen."""
+Analysis, Finding and Strength are made afresh for every text analysed: they are not frozen,
+and spell out their __init__. A dataclass's generated __init__ is Python code even in the
+compiled engine (a frozen one also sets each field through object.__setattr__, which cost
+~7% of an analysis; a plain one still costs about twice a native constructor); one written
+out compiles. The shared ones (PrincipleStatus, Safety, Resource) stay frozen."""
 
 from __future__ import annotations
 
@@ -27,6 +28,30 @@ class Finding:
     message: str
     suggestion: str
     alternatives: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        rule: str,
+        category: str,
+        severity: str,
+        start: int,
+        end: int,
+        excerpt: str,
+        principle: str,
+        message: str,
+        suggestion: str,
+        alternatives: tuple[str, ...] = (),
+    ) -> None:
+        self.rule = rule
+        self.category = category
+        self.severity = severity
+        self.start = start
+        self.end = end
+        self.excerpt = excerpt
+        self.principle = principle
+        self.message = message
+        self.suggestion = suggestion
+        self.alternatives = alternatives
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +78,16 @@ class Strength:
     excerpt: str
     message: str
     rule: str = ""
+
+    def __init__(
+        self, principle: str, start: int, end: int, excerpt: str, message: str, rule: str = ""
+    ) -> None:
+        self.principle = principle
+        self.start = start
+        self.end = end
+        self.excerpt = excerpt
+        self.message = message
+        self.rule = rule
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,7 +155,26 @@ class Analysis:
     principles: tuple[PrincipleStatus, ...]
     rewrite: str | None
     safety: Safety | None
-    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(
+        self,
+        text: str,
+        tone: str,
+        score: int,
+        findings: tuple[Finding, ...],
+        strengths: tuple[Strength, ...],
+        principles: tuple[PrincipleStatus, ...],
+        rewrite: str | None,
+        safety: Safety | None,
+    ) -> None:
+        self.text = text
+        self.tone = tone
+        self.score = score
+        self.findings = findings
+        self.strengths = strengths
+        self.principles = principles
+        self.rewrite = rewrite
+        self.safety = safety
 
     def to_dict(self) -> dict[str, Any]:
         return {
