@@ -31,6 +31,11 @@ def normalizer(analyzer: Analyzer) -> Normalizer:
         ("i dont care", "i don't care"),
         ("you're so selfsh", "you're so selfish"),  # a typo of a rule word
         ("that is ridiculus", "that is ridiculous"),
+        ("u never txt me back", "you never text me back"),  # text-speak for a word
+        ("ur always lyin", "you're always lying"),  # a dropped g
+        ("he checks my fone", "he checks my phone"),
+        ("whatevs, i dunno", "whatever, i don't know"),
+        ("c u b4 8", "c you b4 8"),  # a run with a digit is never read as a word
     ],
 )
 def test_what_the_rules_see(normalizer: Normalizer, typed: str, seen: str) -> None:
