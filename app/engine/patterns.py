@@ -329,6 +329,13 @@ class Regex:
                 self._lowered = False
         return self._load(self._as_written())
 
+    def prepare(self) -> bool:
+        """Compile the pattern now if it waits to be compiled; True when this call did it."""
+        if self._re is not None:
+            return False
+        self._ready()
+        return True
+
     def _as_written(self) -> Any:
         """google-re2's wrapper of the pattern as written (case-insensitive)."""
         if self._caseless is None:

@@ -18,7 +18,7 @@ twice, so the result reads as one message. Data: data/rewrites.toml, data/rewrit
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,14 @@ class Rewriter:
         self._marks = PatternSet([topic.regex.pattern for topic in topics] + cues)
         self._template_clean: dict[str, bool] = {}
         self._owner: Callable[[str], bool] | None = None
+
+    def patterns(self) -> Iterator[Any]:
+        """Every pattern of the topics, stance cues and transforms (for Analyzer.warm_up)."""
+        for topic in self.topics:
+            yield topic.regex
+        yield from self.manner.stance_cues.values()
+        for transform in self.transforms.transforms:
+            yield transform.regex
 
     # -- one sentence -----------------------------------------------------------------------
     def _marks_of(self, text: str) -> tuple[Topic | None, str | None]:

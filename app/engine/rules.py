@@ -17,7 +17,7 @@ A rule file holds [[rule]] tables:
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -167,6 +167,14 @@ class RuleBook:
         if self._own_set is None:
             self._own_set = PatternSet([widen(rule.source) for rule in self.rules], _SET_GROUP)
         return self._own_set
+
+    def patterns(self) -> Iterator[Any]:
+        """Every pattern of these rules (for Analyzer.warm_up)."""
+        for rule in self.rules:
+            yield rule.regex
+            for exceptions in (rule.unless, rule.unless_next):
+                if exceptions is not None:
+                    yield exceptions
 
     def candidates(self, text: str) -> list[int]:
         """Indexes of the rules that may fire in text: every rule whose pattern occurs, and

@@ -21,6 +21,7 @@ cost time, never a missed disclosure.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,6 +141,13 @@ class SafetyDetector:
         except PatternError as exc:  # the first place a cue's pattern is parsed: name it
             bad = self.cues[exc.index]
             raise bad_pattern(Path(bad.file), bad.key, exc) from exc
+
+    def patterns(self) -> Iterator[Any]:
+        """Every pattern of the cues (for Analyzer.warm_up)."""
+        for cue in self.cues:
+            yield cue.regex
+            if cue.exception is not None:
+                yield cue.exception
 
     def candidates(self, text: str) -> list[int]:
         """Indexes of the cues whose pattern matches somewhere (all of them if RE2 gave up)."""

@@ -67,6 +67,9 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Every pattern compiled before the first request, not by it (a fraction of a second,
+        # once per process: the analyzer is shared).
+        await asyncio.to_thread(analyzer.warm_up)
         task = None
         if settings.purge_interval_seconds > 0:
             task = asyncio.create_task(_purge_forever(rehearsals, settings.purge_interval_seconds))

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.engine import Analysis, Analyzer
+from app.engine import Analysis, Analyzer, load_analyzer
 from app.engine.patterns import compile_pattern
 from app.engine.rules import CATEGORIES, firing_spans
 from app.engine.sentences import split_sentences
+from app.paths import DATA_DIR
 
 # Warm, everyday or softened lines, many with "you", "always" or "never": no finding.
 WARM = [
@@ -298,3 +299,15 @@ def test_unless_next_looks_only_at_the_next_sentence() -> None:
     }
     for text, spans in cases.items():
         assert firing_spans(regex, None, text, split_sentences(text), None, after) == spans, text
+
+
+def test_warm_up_compiles_every_pattern_once_and_changes_no_answer(analyzer: Analyzer) -> None:
+    fresh = load_analyzer(DATA_DIR)
+    texts = ["You never listen to me.", "He said he'd hurt me if I left.", "Could we try counselling?"]
+    before = [fresh.analyze(text).to_dict() for text in texts]
+    compiled = fresh.warm_up()
+    # each rule and cue has at least its own pattern; three texts compiled only a few
+    assert compiled > len(fresh.rules.rules) + len(fresh.safety.cues)
+    assert fresh.warm_up() == 0
+    after = [fresh.analyze(text).to_dict() for text in texts]
+    assert after == before == [analyzer.analyze(text).to_dict() for text in texts]
