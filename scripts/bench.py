@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -78,6 +79,18 @@ def hostile_inputs(analyzer: object) -> dict[str, str]:
         cases[f"repeat safety {cue.id}"] = ((example + " ") * n)[:n]
         cases[f"near-miss safety {cue.id}"] = ((example[: len(example) // 2] + " ") * n)[:n]
     return cases
+
+
+def worst_hostile(analyzer: Any) -> tuple[str, float]:
+    """The hostile input that took longest, and its time in seconds (each run once)."""
+    worst_name, worst = "", 0.0
+    for name, text in hostile_inputs(analyzer).items():
+        t0 = time.perf_counter()
+        analyzer.analyze(text)
+        elapsed = time.perf_counter() - t0
+        if elapsed > worst:
+            worst_name, worst = name, elapsed
+    return worst_name, worst
 
 
 def process_rate(command: list[str], messages: list[str]) -> float:
@@ -161,14 +174,7 @@ def main() -> None:
     total = time.perf_counter() - total_started
     timings.sort()
 
-    worst_name, worst = "", 0.0
-    for name, text in hostile_inputs(analyzer).items():
-        t0 = time.perf_counter()
-        analyzer.analyze(text)
-        elapsed = time.perf_counter() - t0
-        if elapsed > worst:
-            worst_name, worst = name, elapsed
-
+    worst_name, worst = worst_hostile(analyzer)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before a second engine loads
     # The same on a server's engine: warmed by other messages and by warm_up() at start-up,
     # so an input pays only for what it is, not for compiling the patterns it first needs.
@@ -176,13 +182,7 @@ def main() -> None:
     for text in generate(5000, args.seed + 1):
         server.analyze(text)
     server.warm_up()
-    server_name, server_worst = "", 0.0
-    for name, text in hostile_inputs(server).items():
-        t0 = time.perf_counter()
-        server.analyze(text)
-        elapsed = time.perf_counter() - t0
-        if elapsed > server_worst:
-            server_name, server_worst = name, elapsed
+    server_name, server_worst = worst_hostile(server)
     del server
 
     jsonl_rate = jsonl_process_rate(messages[:10000])
