@@ -35,6 +35,7 @@ def normalizer(analyzer: Analyzer) -> Normalizer:
         ("ur always lyin", "you're always lying"),  # a dropped g
         ("he checks my fone", "he checks my phone"),
         ("whatevs, i dunno", "whatever, i don't know"),
+        ("u said ud call, u kno that", "you said you'd call, you know that"),
         ("c u b4 8", "c you b4 8"),  # a run with a digit is never read as a word
     ],
 )
