@@ -8,8 +8,10 @@ curated disclosure table in data/safety_cases.toml.
 
 Two ways a match is set aside, both deliberately narrow:
 - a negation inside the cue or in the two words before it, in the same clause ("he has never
-  hit me"), unless the cue says negatable = false; "he never hit me before, but last night he
-  choked me" still counts, because the clause ends at "but";
+  hit me"), unless the cue says negatable = false (never cancelled) or negatable = "before"
+  (only by the two words before it: for a cue whose own words negate, "won't let me see my
+  friends"); "he never hit me before, but last night he choked me" still counts, because the
+  clause ends at "but";
 - an `except` pattern that overlaps the match in the same sentence (idioms: "it hit me that",
   "she beat me at chess", "he pushed me to apply for the job").
 
@@ -104,13 +106,14 @@ class Cue:
     file: str
     exception: Any = None  # a compiled `except` pattern, or None
     key: str = ""  # where its pattern is in its file ("cue[3].pattern"), for errors
+    before_only: bool = False  # negatable = "before": only a negation before the match counts
 
     def spans(self, text: str, *, first_only: bool = False) -> list[tuple[int, int]]:
         """Where this cue fires in normalised text, after negations and exceptions."""
         found = []
         for match in self.regex.finditer(text):
             start, end = match.start(), match.end()
-            if self.negatable and _negated(text, start, end):
+            if self.negatable and _negated(text, start, end, self.before_only):
                 continue
             if self.exception is not None and _excepted(self.exception, text, start, end):
                 continue
@@ -188,8 +191,9 @@ def _said_no(found: re.Match[str]) -> str:
     return found.group(0) + "_said"
 
 
-def _negated(text: str, start: int, end: int) -> bool:
-    """A negation in the cue itself or in the two words before it, within the same clause."""
+def _negated(text: str, start: int, end: int, before_only: bool = False) -> bool:
+    """A negation in the cue itself (unless before_only) or in the two words before it,
+    within the same clause."""
     before = text[max(0, start - 60) : start]
     breaks = list(_CLAUSE_BREAK.finditer(before.lower()))
     if breaks:
@@ -198,7 +202,8 @@ def _negated(text: str, start: int, end: int) -> bool:
     # held me down"): it is put out of the way before the last two words are taken.
     before = _NO_AS_WORD.sub(_said_no, before.lower())
     words = [word for word in before.split() if word not in _FILLER]
-    window = _NO_AS_WORD.sub(_said_no, " ".join(words[-2:]) + " " + text[start:end].lower())
+    own = "" if before_only else text[start:end].lower()
+    window = _NO_AS_WORD.sub(_said_no, " ".join(words[-2:]) + " " + own)
     if _NEGATION.search(window) is None:
         return False
     return _NEGATION_RELEASED.search(window) is None
@@ -248,7 +253,7 @@ _CUE_SCHEMA = {
     "pattern": Field(str, required=False),
     "phrases": Field(list, required=False, item=str),
     "except": Field(str, required=False),
-    "negatable": Field(bool, required=False),
+    "negatable": Field((bool, str), required=False),  # true, false or "before" (checked below)
     "flagged": Field(list, item=str),
     "clean": Field(list, item=str),
 }
@@ -267,6 +272,9 @@ def load_cues(path: Path, macros: dict[str, str], seen: set[str]) -> list[Cue]:
         require_choice(path, f"{where}.level", raw["level"], LEVELS)
         if ("pattern" in raw) == ("phrases" in raw):
             raise DataError(path, where, "give exactly one of 'pattern' or 'phrases'")
+        negatable = raw.get("negatable", True)
+        if not (isinstance(negatable, bool) or negatable == "before"):
+            raise DataError(path, f"{where}.negatable", 'expected true, false or "before"')
         if not raw["flagged"]:
             raise DataError(path, f"{where}.flagged", "needs at least one disclosure example")
         if "pattern" in raw:
@@ -284,7 +292,8 @@ def load_cues(path: Path, macros: dict[str, str], seen: set[str]) -> list[Cue]:
                 id=raw["id"],
                 kind=raw["kind"],
                 level=raw["level"],
-                negatable=raw.get("negatable", True),
+                negatable=negatable is not False,
+                before_only=negatable == "before",
                 flagged=tuple(raw["flagged"]),
                 clean=tuple(raw["clean"]),
                 regex=regex,

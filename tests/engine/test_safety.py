@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -202,19 +201,18 @@ def test_set_and_single_patterns_agree_on_long_text() -> None:
     assert from_set == one_by_one
 
 
-def test_detection_is_fast_on_hostile_input() -> None:
+def test_hostile_input_gets_the_right_answer() -> None:
+    """How fast is the bench's job (scripts/bench.py times every cue's example, and half of
+    it, repeated to 5,000 characters: a timed test here only failed on a busy machine).
+    Here: disclosures packed to the limit are still found, and repetitive junk built from
+    the cues' own words raises no alarm."""
     examples = [example for cue in _DETECTOR.cues for example in cue.flagged]
-    hostile = [
-        (" ".join(examples) + " ")[:MAX_CHARS],
-        ("he he he my husband said he'd " * 400)[:MAX_CHARS],
-        ("I'm not not not never scared " * 400)[:MAX_CHARS],
-        ("if I leave " * 600)[:MAX_CHARS],
-    ]
-    for text in hostile:
-        norm = _ANALYZER.normalizer.normalize(text).text
-        started = time.perf_counter()
-        _DETECTOR.detect(norm)
-        assert time.perf_counter() - started < 0.25
+    packed = _ANALYZER.normalizer.normalize((" ".join(examples) + " ")[:MAX_CHARS]).text
+    found = _DETECTOR.detect(packed)
+    assert found is not None and {"violence", "threats"} <= set(found.kinds)
+    for junk in ("he he he my husband said he'd ", "I'm not not not never scared ", "if I leave "):
+        text = (junk * (MAX_CHARS // len(junk) + 1))[:MAX_CHARS]
+        assert _DETECTOR.detect(_ANALYZER.normalizer.normalize(text).text) is None
 
 
 # -- loader ------------------------------------------------------------------------------------
@@ -320,3 +318,38 @@ def test_no_rewrite_is_offered_after_a_disclosure(analyzer: Analyzer) -> None:
 def test_no_said_as_a_word_is_no_negation_anywhere_in_the_clause(text: str, cue: str, negated: bool) -> None:
     start = text.index(cue)
     assert _negated(text, start, start + len(cue)) is negated
+
+
+@pytest.mark.parametrize(("negatable", "fires"), [("true", False), ('"before"', True), ("false", True)])
+def test_a_cue_whose_own_words_negate_can_count_only_negations_before_it(
+    data_dir: Path, negatable: str, fires: bool
+) -> None:
+    cue = CUE.format(kind="isolation", pattern=r"\bwon't\s+let\s+me\s+zork\b")
+    cue = cue.replace("flagged", f"negatable = {negatable}\nflagged")
+    (data_dir / "safety" / "zz_test.toml").write_text(cue, encoding="utf-8")
+    analyzer = load_analyzer(data_dir)
+    assert (analyzer.analyze("he won't let me zork today", with_rewrite=False).safety is not None) is fires
+
+
+def test_negatable_must_be_true_false_or_before(data_dir: Path) -> None:
+    cue = CUE.format(kind="isolation", pattern=r"\bzz\b").replace(
+        "flagged", 'negatable = "sometimes"\nflagged'
+    )
+    (data_dir / "safety" / "zz_test.toml").write_text(cue, encoding="utf-8")
+    with pytest.raises(DataError, match="negatable"):
+        load_analyzer(data_dir)
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "before_only", "negated"),
+    [
+        ("he won't let me go out", "won't let me go out", False, True),
+        ("he won't let me go out", "won't let me go out", True, False),
+        ("he never stops me going out", "stops me going out", True, True),
+    ],
+)
+def test_before_only_looks_at_the_two_words_before(
+    text: str, cue: str, before_only: bool, negated: bool
+) -> None:
+    start = text.index(cue)
+    assert _negated(text, start, start + len(cue), before_only) is negated
