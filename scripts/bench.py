@@ -72,7 +72,8 @@ def hostile_inputs(analyzer: object) -> dict[str, str]:
         for example in rule.flagged[:1]:
             text, start, end = strip_marks(example)
             near = text[:start] + text[end:]  # the example without its marked span
-            cases[f"near-miss {rule.id}"] = ((near + " ") * n)[:n]
+            if near.strip():  # an example that is all span ("[[Pathetic.]]") has no near-miss
+                cases[f"near-miss {rule.id}"] = ((near + " ") * n)[:n]
             cases[f"repeat {rule.id}"] = ((text + " ") * n)[:n]
     for cue in analyzer.safety.cues:  # type: ignore[attr-defined]
         example = cue.flagged[0]
