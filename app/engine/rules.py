@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from app.engine.patterns import (
+    SET_GROUP,
     PatternError,
     PatternSet,
     bad_pattern,
@@ -48,7 +49,6 @@ CATEGORIES = (
 )
 SEVERITIES = ("high", "medium", "low")
 _UNLESS_WINDOW = 240  # characters either side of a match that its exceptions can see
-_SET_GROUP = 19  # patterns per RE2::Set (see PatternSet): 67 rules and 6 cues scan as 4 sets
 # The rule sets scan the text lowercased, as the other sets do (PatternSet): set_text() is
 # made for each text anyway, for the rules run one by one (Regex). Measured on 2,000 novel
 # lines, that starts a process ~270M instructions (13%) sooner and runs the lines 9% cheaper,
@@ -165,7 +165,7 @@ class RuleBook:
     @property
     def _set(self) -> PatternSet:
         if self._own_set is None:
-            self._own_set = PatternSet([widen(rule.source) for rule in self.rules], _SET_GROUP)
+            self._own_set = PatternSet([widen(rule.source) for rule in self.rules], SET_GROUP)
         return self._own_set
 
     def patterns(self) -> Iterator[Any]:
@@ -204,7 +204,7 @@ class Scanner:
         self._split = len(first.rules)
         rules = first.rules + second.rules
         try:
-            self._set = PatternSet([widen(rule.source) for rule in rules], _SET_GROUP)
+            self._set = PatternSet([widen(rule.source) for rule in rules], SET_GROUP)
         except PatternError as exc:  # the first place a rule's pattern is parsed: name it
             bad = rules[exc.index]
             raise bad_pattern(Path(bad.file), bad.key, exc) from exc

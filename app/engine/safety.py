@@ -15,9 +15,9 @@ Two ways a match is set aside, both deliberately narrow:
 - an `except` pattern that overlaps the match in the same sentence (idioms: "it hit me that",
   "she beat me at chess", "he pushed me to apply for the job").
 
-All cues are scanned in one pass with an RE2 set (linear time, see patterns.PatternSet):
-if RE2 ever gave up on a scan, every cue is run on its own instead, so a failure can only
-cost time, never a missed disclosure.
+All cues are scanned together, in a few RE2 sets of SET_GROUP cues each (linear time, see
+patterns.PatternSet): if RE2 ever gave up on a scan, every cue of that set is run on its
+own instead, so a failure can only cost time, never a missed disclosure.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from typing import Any
 
 from app.engine.findings import Resource, Safety
 from app.engine.patterns import (
+    SET_GROUP,
     PatternError,
     PatternSet,
     bad_pattern,
@@ -140,7 +141,7 @@ class SafetyDetector:
         self.cues = tuple(cues)
         self.texts = texts
         try:
-            self._set = PatternSet([cue.source for cue in self.cues])
+            self._set = PatternSet([cue.source for cue in self.cues], SET_GROUP)
         except PatternError as exc:  # the first place a cue's pattern is parsed: name it
             bad = self.cues[exc.index]
             raise bad_pattern(Path(bad.file), bad.key, exc) from exc
