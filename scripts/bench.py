@@ -161,7 +161,8 @@ def main() -> None:
     cold_rate = cold_count / (time.perf_counter() - started)
     # Warm: the caches as a long-running server has them, filled by other messages (another
     # seed), never by the ones timed.
-    for text in generate(5000, args.seed + 1):
+    others = generate(5000, args.seed + 1)
+    for text in others:
         analyzer.analyze(text)
     timings = []
     flagged = 0
@@ -180,7 +181,7 @@ def main() -> None:
     # The same on a server's engine: warmed by other messages and by warm_up() at start-up,
     # so an input pays only for what it is, not for compiling the patterns it first needs.
     server = load_analyzer(DATA_DIR)
-    for text in generate(5000, args.seed + 1):
+    for text in others:
         server.analyze(text)
     server.warm_up()
     server_name, server_worst = worst_hostile(server)
