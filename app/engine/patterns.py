@@ -8,7 +8,7 @@ boundaries and flexible spacing.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -552,8 +552,41 @@ def marks_are_whole(pattern: str) -> bool:
         index += 1
 
 
-def _group_end(pattern: str, start: int) -> int:
-    """The index just past the group that opens at start."""
+# A flag group that sets flags for the rest of its enclosing group ("(?i)", "(?-s)"): it
+# reaches across top-level alternatives, so a pattern with one is never split.
+_BARE_FLAGS = re.compile(r"(?<!\\)\(\?[a-zA-Z-]+\)")
+
+
+def split_alternatives(pattern: str, size: int) -> list[str]:
+    """pattern as consecutive runs of its top-level alternatives ("a|b|c" -> ["a|b", "c"]),
+    each run up to size characters (an alternative longer than that is a run of its own).
+    Together the runs match wherever pattern does, each part in its own smaller DFA: a rule
+    of 25,000 characters cost a text that hit it ~25 ms to compile and run, its parts ~4 ms.
+    A pattern no longer than size, or with a bare flag group, is kept whole."""
+    if len(pattern) <= size or _BARE_FLAGS.search(pattern) is not None:
+        return [pattern]
+    alternatives: list[str] = []
+    start = 0
+    for index, depth in _tokens(pattern, 0):
+        if depth == 0 and pattern[index] == "|":
+            alternatives.append(pattern[start:index])
+            start = index + 1
+    alternatives.append(pattern[start:])
+    runs: list[str] = []
+    run: list[str] = []
+    length = 0
+    for alternative in alternatives:
+        if run and length + len(alternative) > size:
+            runs.append("|".join(run))
+            run, length = [], 0
+        run.append(alternative)
+        length += len(alternative) + 1
+    runs.append("|".join(run))
+    return runs
+
+
+def _tokens(pattern: str, start: int) -> Iterator[tuple[int, int]]:
+    """(index, group depth after it) for each token from start on (see _token_end)."""
     depth, index = 0, start
     while index < len(pattern):
         char = pattern[index]
@@ -561,9 +594,15 @@ def _group_end(pattern: str, start: int) -> int:
             depth += 1
         elif char == ")":
             depth -= 1
-            if depth == 0:
-                return index + 1
+        yield index, depth
         index = _token_end(pattern, index)
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """The index just past the group that opens at start."""
+    for index, depth in _tokens(pattern, start):
+        if depth == 0:
+            return index + 1
     return len(pattern)
 
 
@@ -619,10 +658,13 @@ def _class_end(pattern: str, start: int) -> int:
     return len(pattern)
 
 
-# Patterns per RE2::Set (see PatternSet): the 81 rules and 6 strength cues scan as 5 sets,
-# the 115 safety cues as 7. As one set the safety cues cost ~3x as much a message (a DFA of
-# that many patterns keeps building states for varied text) and ~30 MB more memory.
+# Patterns per RE2::Set (see PatternSet): the 81 rules and 6 strength cues scan as 5 sets.
+# Widened (see widen()), the 115 safety cues scan best as 4 sets of up to SAFETY_GROUP: a
+# DFA of that many keeps building states for varied text (one set of all 115 cost ~30% more
+# instructions a message), and more, smaller sets cost a pass each (callgrind, 2,000 fresh
+# messages: 270k instructions a message at 29, 303k at 12, 358k as one set).
 SET_GROUP = 19
+SAFETY_GROUP = 29
 
 
 class PatternSet:

@@ -15,8 +15,10 @@ Two ways a match is set aside, both deliberately narrow:
 - an `except` pattern that overlaps the match in the same sentence (idioms: "it hit me that",
   "she beat me at chess", "he pushed me to apply for the job").
 
-All cues are scanned together, in a few RE2 sets of SET_GROUP cues each (linear time, see
-patterns.PatternSet): if RE2 ever gave up on a scan, every cue of that set is run on its
+All cues are scanned together, in a few RE2 sets of SAFETY_GROUP cues each (linear time, see
+patterns.PatternSet), for widened forms of their patterns (patterns.widen: a gap counted up
+to 40 left open, which spares the sets' DFAs most of their states); the cues the scan finds
+are then run exactly. If RE2 ever gave up on a scan, every cue of that set is run on its
 own instead, so a failure can only cost time, never a missed disclosure.
 """
 
@@ -30,13 +32,14 @@ from typing import Any
 
 from app.engine.findings import Resource, Safety
 from app.engine.patterns import (
-    SET_GROUP,
+    SAFETY_GROUP,
     PatternError,
     PatternSet,
     bad_pattern,
     compile_pattern,
     data_pattern,
     phrases_to_pattern,
+    widen,
 )
 from app.loader import DataError, Field, Table, read_toml, require_choice, require_unique
 
@@ -141,7 +144,7 @@ class SafetyDetector:
         self.cues = tuple(cues)
         self.texts = texts
         try:
-            self._set = PatternSet([cue.source for cue in self.cues], SET_GROUP)
+            self._set = PatternSet([widen(cue.source) for cue in self.cues], SAFETY_GROUP)
         except PatternError as exc:  # the first place a cue's pattern is parsed: name it
             bad = self.cues[exc.index]
             raise bad_pattern(Path(bad.file), bad.key, exc) from exc

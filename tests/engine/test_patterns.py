@@ -20,8 +20,10 @@ from app.engine.patterns import (
     marks_are_whole,
     set_form,
     set_text,
+    split_alternatives,
     widen,
 )
+from app.engine.rules import _marked, _merged, _runnable, strip_marks
 
 RuleSets = tuple[list[Any], list[PatternSet]]
 Widened = list[tuple[Any, Any]]  # (rule, its widened pattern compiled)
@@ -354,3 +356,35 @@ def test_a_rule_runs_lowered_unless_it_tells_capitals_apart() -> None:
     assert [m.span() for m in exact.finditer("never NEVER")] == [(6, 11)]
     kelvin = "\u212aill you NEVER"  # the Kelvin sign: run as written
     assert lowered.search(kelvin).span("mark") == (9, 14)
+
+
+# -- long rules run in parts (split_alternatives) ---------------------------------------------
+@pytest.mark.parametrize(
+    ("pattern", "size", "parts"),
+    [
+        ("aa|bb|cc|dd", 5, ["aa|bb", "cc|dd"]),
+        ("aa|bb|cc|dd", 2, ["aa", "bb", "cc", "dd"]),
+        ("aaaaaa|b|c", 3, ["aaaaaa", "b|c"]),  # an alternative longer than size stays whole
+        ("aa|bb", 10, ["aa|bb"]),  # short enough
+        ("(?:a|b)|(c|d)|e", 7, ["(?:a|b)", "(c|d)|e"]),  # alternatives inside groups stay
+        (r"a\|b|[|]|c", 5, [r"a\|b", "[|]|c"]),  # an escaped bar and a bar in a class
+        ("(?i)aa|bb|cc", 3, ["(?i)aa|bb|cc"]),  # a bare flag group reaches across: whole
+        ("a(?i:b)|cc|dd", 6, ["a(?i:b)", "cc|dd"]),  # a flag group with its own scope is fine
+    ],
+)
+def test_split_alternatives_cuts_only_top_level_bars(pattern: str, size: int, parts: list[str]) -> None:
+    assert split_alternatives(pattern, size) == parts
+
+
+def test_a_rule_run_in_parts_fires_where_the_whole_pattern_does(analyzer: Analyzer) -> None:
+    """Each long rule is run as parts; on its examples, one by one and all in one text,
+    the parts mark the same spans as the whole pattern."""
+    split = [rule for rule in analyzer.rules.rules + analyzer.strengths.rules if len(rule.parts) > 1]
+    assert len(split) >= 5  # the longest rules are split
+    for rule in split:
+        assert "|".join(rule.pieces) == rule.source
+        whole = compile_pattern(_runnable(rule.source))
+        examples = [strip_marks(example)[0] for example in rule.flagged] + list(rule.clean)
+        texts = [analyzer.normalizer.normalize(text).text for text in [*examples, " ".join(examples)]]
+        for text in texts:
+            assert _merged(rule.parts, text) == _marked(whole, text), (rule.id, text)
