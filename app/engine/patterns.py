@@ -585,6 +585,25 @@ def split_alternatives(pattern: str, size: int) -> list[str]:
     return runs
 
 
+def merge_matches(parts: list[list[tuple[int, int, int, int]]]) -> list[tuple[int, int, int, int]]:
+    """The matches of a pattern's parts (see split_alternatives), each part's in text order
+    and each as (match start, match end, ...), taken as the whole pattern would take them:
+    leftmost first; at one start, the earlier part; none overlapping another."""
+    every: list[tuple[int, int, tuple[int, int, int, int]]] = []
+    for order, found in enumerate(parts):
+        for match in found:
+            every.append((match[0], order, match))
+    every.sort(key=lambda item: (item[0], item[1]))
+    out: list[tuple[int, int, int, int]] = []
+    free = 0  # where the next match may start
+    for start, _, match in every:
+        if start < free:
+            continue
+        out.append(match)
+        free = match[1] if match[1] > start else start + 1
+    return out
+
+
 def _tokens(pattern: str, start: int) -> Iterator[tuple[int, int]]:
     """(index, group depth after it) for each token from start on (see _token_end)."""
     depth, index = 0, start
@@ -665,6 +684,7 @@ def _class_end(pattern: str, start: int) -> int:
 # messages: 270k instructions a message at 29, 303k at 12, 358k as one set).
 SET_GROUP = 19
 SAFETY_GROUP = 29
+PART_CHARS = 2000  # a longer rule or cue runs as parts of about this size (split_alternatives)
 
 
 class PatternSet:

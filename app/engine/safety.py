@@ -32,13 +32,16 @@ from typing import Any
 
 from app.engine.findings import Resource, Safety
 from app.engine.patterns import (
+    PART_CHARS,
     SAFETY_GROUP,
     PatternError,
     PatternSet,
     bad_pattern,
     compile_pattern,
     data_pattern,
+    merge_matches,
     phrases_to_pattern,
+    split_alternatives,
     widen,
 )
 from app.loader import DataError, Field, Table, read_toml, require_choice, require_unique
@@ -111,12 +114,24 @@ class Cue:
     exception: Any = None  # a compiled `except` pattern, or None
     key: str = ""  # where its pattern is in its file ("cue[3].pattern"), for errors
     before_only: bool = False  # negatable = "before": only a negation before the match counts
+    # The pattern as it runs: its top-level alternatives in a few parts when it is long
+    # (patterns.split_alternatives), and their sources; () for the pattern whole.
+    parts: tuple[Any, ...] = ()
+    pieces: tuple[str, ...] = ()
 
-    def spans(self, text: str, *, first_only: bool = False) -> list[tuple[int, int]]:
-        """Where this cue fires in normalised text, after negations and exceptions."""
+    def spans(
+        self, text: str, *, first_only: bool = False, parts: tuple[Any, ...] | None = None
+    ) -> list[tuple[int, int]]:
+        """Where this cue fires in normalised text, after negations and exceptions; parts:
+        only those of its parts (the ones a scan found), else all of them."""
+        chosen = (self.parts or (self.regex,)) if parts is None else parts
+        if len(chosen) == 1:
+            matches: Any = ((match.start(), match.end()) for match in chosen[0].finditer(text))
+        else:
+            every = [[(g[0][0], g[0][1], 0, 0) for g in part.all_spans(text)] for part in chosen]
+            matches = [(match[0], match[1]) for match in merge_matches(every)]
         found = []
-        for match in self.regex.finditer(text):
-            start, end = match.start(), match.end()
+        for start, end in matches:
             if self.negatable and _negated(text, start, end, self.before_only):
                 continue
             if self.exception is not None and _excepted(self.exception, text, start, end):
@@ -143,36 +158,64 @@ class SafetyDetector:
     def __init__(self, cues: list[Cue], texts: SafetyTexts) -> None:
         self.cues = tuple(cues)
         self.texts = texts
+        # The set scans for each cue's parts (its pieces, or its pattern whole), in cue order.
+        self._owner: list[int] = []  # part number -> index of its cue
+        self._part: list[int] = []  # part number -> its place among its cue's parts
+        pieces: list[str] = []
+        for index, cue in enumerate(self.cues):
+            for place, piece in enumerate(cue.pieces or (cue.source,)):
+                self._owner.append(index)
+                self._part.append(place)
+                pieces.append(widen(piece))
+        group = -(-len(pieces) // -(-len(self.cues) // SAFETY_GROUP)) if pieces else SAFETY_GROUP
         try:
-            self._set = PatternSet([widen(cue.source) for cue in self.cues], SAFETY_GROUP)
+            self._set = PatternSet(pieces, group)
         except PatternError as exc:  # the first place a cue's pattern is parsed: name it
-            bad = self.cues[exc.index]
+            bad = self.cues[self._owner[exc.index]]
             raise bad_pattern(Path(bad.file), bad.key, exc) from exc
 
     def patterns(self) -> Iterator[Any]:
-        """Every pattern of the cues (for Analyzer.warm_up)."""
+        """Every pattern of the cues as they run (for Analyzer.warm_up)."""
         for cue in self.cues:
-            yield cue.regex
+            yield from cue.parts or (cue.regex,)
             if cue.exception is not None:
                 yield cue.exception
 
     def candidates(self, text: str) -> list[int]:
         """Indexes of the cues whose pattern matches somewhere (all of them if RE2 gave up)."""
-        return self._set.matching(text)
+        return [index for index, _ in self._found(text)]
+
+    def _found(self, text: str) -> list[tuple[int, tuple[Any, ...] | None]]:
+        """The cues a scan finds in text (indexes, in order), each with the parts found
+        (None: all of them)."""
+        found = self._set.matching(text)
+        out: list[tuple[int, tuple[Any, ...] | None]] = []
+        index, count = 0, len(found)
+        while index < count:  # the parts of one cue come together, in order
+            owner = self._owner[found[index]]
+            stop = index + 1
+            while stop < count and self._owner[found[stop]] == owner:
+                stop += 1
+            cue = self.cues[owner]
+            parts: tuple[Any, ...] | None = None
+            if stop - index < len(cue.parts):
+                parts = tuple([cue.parts[self._part[number]] for number in found[index:stop]])
+            out.append((owner, parts))
+            index = stop
+        return out
 
     def hits(self, text: str) -> list[tuple[Cue, int, int]]:
         """(cue, start, end) for every cue that fires and is neither negated nor excepted."""
         found: list[tuple[Cue, int, int]] = []
-        for index in self.candidates(text):
+        for index, parts in self._found(text):
             cue = self.cues[index]
-            found.extend((cue, start, end) for start, end in cue.spans(text))
+            found.extend((cue, start, end) for start, end in cue.spans(text, parts=parts))
         return found
 
     def detect(self, text: str) -> Safety | None:
         """The safety answer for text, or None when nothing in it suggests danger."""
-        fired = [
-            cue for cue in (self.cues[i] for i in self.candidates(text)) if cue.spans(text, first_only=True)
-        ]
+        found = self._found(text)
+        fired = [self.cues[i] for i, parts in found if self.cues[i].spans(text, first_only=True, parts=parts)]
         if not fired:
             return None
         kinds = tuple(kind for kind in KINDS if any(cue.kind == kind for cue in fired))
@@ -287,6 +330,8 @@ def load_cues(path: Path, macros: dict[str, str], seen: set[str]) -> list[Cue]:
             source = phrases_to_pattern(raw["phrases"])
         # Compiled when first used: the detector's set parses every cue at load (see below).
         regex = compile_pattern(source, checked=True)
+        pieces = tuple(split_alternatives(source, PART_CHARS))
+        parts = tuple(compile_pattern(piece, checked=True) for piece in pieces) if len(pieces) > 1 else ()
         exception = None
         if "except" in raw:
             except_source = expand_macros(path, f"{where}.except", raw["except"], macros)
@@ -305,6 +350,8 @@ def load_cues(path: Path, macros: dict[str, str], seen: set[str]) -> list[Cue]:
                 file=str(path),
                 exception=exception,
                 key=f"{where}.pattern",
+                parts=parts,
+                pieces=pieces if parts else (),
             )
         )
     return cues

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -375,4 +376,19 @@ def test_cues_are_scanned_in_small_sets() -> None:
     """One RE2 set of 115 cues cost ~30% more a message than sets of SAFETY_GROUP (see patterns)."""
     sets = _DETECTOR._set._sets
     assert len(sets) == -(-len(_DETECTOR.cues) // SAFETY_GROUP) > 1
-    assert sorted(index for _, _, every in sets for index in every) == list(range(len(_DETECTOR.cues)))
+    parts = sum(len(cue.parts) or 1 for cue in _DETECTOR.cues)
+    assert sorted(index for _, _, every in sets for index in every) == list(range(parts))
+
+
+def test_a_long_cue_runs_in_parts_that_fire_where_it_does() -> None:
+    """The long cues run as parts (patterns.split_alternatives): on their examples, one by
+    one and all in one text, the parts fire exactly where the whole pattern does."""
+    split = [cue for cue in _DETECTOR.cues if len(cue.parts) > 1]
+    assert len(split) >= 10
+    for cue in split:
+        assert "|".join(cue.pieces) == cue.source
+        whole = replace(cue, parts=(), pieces=())
+        examples = [*cue.flagged, *cue.clean]
+        for raw in [*examples, " ".join(examples)]:
+            text = _ANALYZER.normalizer.normalize(raw).text
+            assert cue.spans(text) == whole.spans(text), (cue.id, raw)
