@@ -604,6 +604,44 @@ def merge_matches(parts: list[list[tuple[int, int, int, int]]]) -> list[tuple[in
     return out
 
 
+class PartIndex:
+    """Numbers the parts of many patterns (split_alternatives) as one set scans for them:
+    each pattern's parts together, patterns in order. A pattern kept whole is one part."""
+
+    def __init__(self, sizes: list[int]) -> None:
+        self._sizes = sizes  # pattern index -> how many parts it has
+        self._owner: list[int] = []  # part number -> index of its pattern
+        self._place: list[int] = []  # part number -> its place among its pattern's parts
+        for index, size in enumerate(sizes):
+            for place in range(size):
+                self._owner.append(index)
+                self._place.append(place)
+
+    def __len__(self) -> int:
+        return len(self._owner)
+
+    def owners(self, found: list[int]) -> list[int]:
+        """The patterns that found (part numbers, in order) belong to, each once, in order."""
+        return [owner for owner, _ in self.grouped(found)]
+
+    def grouped(self, found: list[int]) -> list[tuple[int, list[int] | None]]:
+        """found (part numbers, in order) as (pattern index, the places of its parts found,
+        or None when all of them were)."""
+        out: list[tuple[int, list[int] | None]] = []
+        index, count = 0, len(found)
+        while index < count:  # the parts of one pattern come together
+            owner = self._owner[found[index]]
+            stop = index + 1
+            while stop < count and self._owner[found[stop]] == owner:
+                stop += 1
+            places = None
+            if stop - index < self._sizes[owner]:
+                places = [self._place[number] for number in found[index:stop]]
+            out.append((owner, places))
+            index = stop
+        return out
+
+
 def _tokens(pattern: str, start: int) -> Iterator[tuple[int, int]]:
     """(index, group depth after it) for each token from start on (see _token_end)."""
     depth, index = 0, start

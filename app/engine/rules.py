@@ -25,6 +25,7 @@ from typing import Any
 from app.engine.patterns import (
     PART_CHARS,
     SET_GROUP,
+    PartIndex,
     PatternError,
     PatternSet,
     bad_pattern,
@@ -204,12 +205,7 @@ class RuleBook:
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = tuple(rules)
         self.by_id = {rule.id: rule for rule in rules}
-        self._owner: list[int] = []  # part number -> index of its rule
-        self._part: list[int] = []  # part number -> its place among its rule's parts
-        for index, rule in enumerate(self.rules):
-            for place in range(len(rule.parts)):
-                self._owner.append(index)
-                self._part.append(place)
+        self._parts = PartIndex([len(rule.parts) for rule in self.rules])
         self._own_set: PatternSet | None = None  # built when first needed (see Scanner)
 
     @property
@@ -220,7 +216,7 @@ class RuleBook:
 
     @property
     def part_count(self) -> int:
-        return len(self._owner)
+        return len(self._parts)
 
     def patterns(self) -> Iterator[Any]:
         """Every pattern of these rules as they run (for Analyzer.warm_up)."""
@@ -235,17 +231,6 @@ class RuleBook:
         maybe a few more (one RE2::Set pass over widened patterns, see patterns.widen)."""
         return self._set.matching(text)
 
-    def rules_of(self, candidates: list[int]) -> list[Rule]:
-        """The rules that candidates (parts, in order) belong to, each once, in order."""
-        out: list[Rule] = []
-        last = -1
-        for number in candidates:
-            owner = self._owner[number]
-            if owner != last:
-                out.append(self.rules[owner])
-                last = owner
-        return out
-
     def matches(
         self, text: str, sentences: list[tuple[int, int]], candidates: list[int] | None = None
     ) -> list[tuple[Rule, int, int]]:
@@ -253,21 +238,11 @@ class RuleBook:
         hits: list[tuple[Rule, int, int]] = []
         starts = [span[0] for span in sentences]
         found = self._set.matching(text) if candidates is None else candidates
-        index, count = 0, len(found)
-        while index < count:  # the parts of one rule come together, in order
-            owner = self._owner[found[index]]
-            stop = index + 1
-            while stop < count and self._owner[found[stop]] == owner:
-                stop += 1
-            rule = self.rules[owner]
-            if stop - index == len(rule.parts):
-                spans = rule.spans(text, sentences, starts)
-            else:
-                parts = tuple([rule.parts[self._part[number]] for number in found[index:stop]])
-                spans = rule.spans(text, sentences, starts, parts)
-            for start, end in spans:
+        for index, places in self._parts.grouped(found):
+            rule = self.rules[index]
+            parts = None if places is None else tuple([rule.parts[place] for place in places])
+            for start, end in rule.spans(text, sentences, starts, parts):
                 hits.append((rule, start, end))
-            index = stop
         hits.sort(key=lambda hit: (hit[1], -hit[2]))
         return hits
 

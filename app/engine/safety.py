@@ -34,6 +34,7 @@ from app.engine.findings import Resource, Safety
 from app.engine.patterns import (
     PART_CHARS,
     SAFETY_GROUP,
+    PartIndex,
     PatternError,
     PatternSet,
     bad_pattern,
@@ -159,19 +160,13 @@ class SafetyDetector:
         self.cues = tuple(cues)
         self.texts = texts
         # The set scans for each cue's parts (its pieces, or its pattern whole), in cue order.
-        self._owner: list[int] = []  # part number -> index of its cue
-        self._part: list[int] = []  # part number -> its place among its cue's parts
-        pieces: list[str] = []
-        for index, cue in enumerate(self.cues):
-            for place, piece in enumerate(cue.pieces or (cue.source,)):
-                self._owner.append(index)
-                self._part.append(place)
-                pieces.append(widen(piece))
+        self._parts = PartIndex([len(cue.parts) or 1 for cue in self.cues])
+        pieces = [widen(piece) for cue in self.cues for piece in cue.pieces or (cue.source,)]
         group = -(-len(pieces) // -(-len(self.cues) // SAFETY_GROUP)) if pieces else SAFETY_GROUP
         try:
             self._set = PatternSet(pieces, group)
         except PatternError as exc:  # the first place a cue's pattern is parsed: name it
-            bad = self.cues[self._owner[exc.index]]
+            bad = self.cues[self._parts.owners([exc.index])[0]]
             raise bad_pattern(Path(bad.file), bad.key, exc) from exc
 
     def patterns(self) -> Iterator[Any]:
@@ -183,25 +178,15 @@ class SafetyDetector:
 
     def candidates(self, text: str) -> list[int]:
         """Indexes of the cues whose pattern matches somewhere (all of them if RE2 gave up)."""
-        return [index for index, _ in self._found(text)]
+        return self._parts.owners(self._set.matching(text))
 
     def _found(self, text: str) -> list[tuple[int, tuple[Any, ...] | None]]:
         """The cues a scan finds in text (indexes, in order), each with the parts found
         (None: all of them)."""
-        found = self._set.matching(text)
         out: list[tuple[int, tuple[Any, ...] | None]] = []
-        index, count = 0, len(found)
-        while index < count:  # the parts of one cue come together, in order
-            owner = self._owner[found[index]]
-            stop = index + 1
-            while stop < count and self._owner[found[stop]] == owner:
-                stop += 1
-            cue = self.cues[owner]
-            parts: tuple[Any, ...] | None = None
-            if stop - index < len(cue.parts):
-                parts = tuple([cue.parts[self._part[number]] for number in found[index:stop]])
-            out.append((owner, parts))
-            index = stop
+        for index, places in self._parts.grouped(self._set.matching(text)):
+            parts = None if places is None else tuple([self.cues[index].parts[place] for place in places])
+            out.append((index, parts))
         return out
 
     def hits(self, text: str) -> list[tuple[Cue, int, int]]:

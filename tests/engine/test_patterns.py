@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from app.engine import Analyzer
 from app.engine.patterns import (
+    PartIndex,
     PatternError,
     PatternSet,
     _plain_letter,
@@ -388,3 +389,11 @@ def test_a_rule_run_in_parts_fires_where_the_whole_pattern_does(analyzer: Analyz
         texts = [analyzer.normalizer.normalize(text).text for text in [*examples, " ".join(examples)]]
         for text in texts:
             assert _merged(rule.parts, text) == _marked(whole, text), (rule.id, text)
+
+
+def test_a_part_index_reads_found_parts_back_as_patterns() -> None:
+    parts = PartIndex([1, 3, 1])  # parts 0 | 1 2 3 | 4
+    assert len(parts) == 5
+    assert parts.grouped([0, 1, 3, 4]) == [(0, None), (1, [0, 2]), (2, None)]
+    assert parts.grouped([1, 2, 3]) == [(1, None)]  # all three parts found: run it whole
+    assert parts.owners([2, 3, 4]) == [1, 2]
