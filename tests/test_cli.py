@@ -98,3 +98,18 @@ def test_bad_input_is_one_clear_line_and_exit_2(args: tuple[str, ...], stdin: by
     assert err.startswith("weframe: ") and err.count("\n") == 1, err
     assert "Traceback" not in err
     assert done.stdout == b""
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """`weframe check --format jsonl - | head -1`: the pipe closes after one answer."""
+    lines = b"".join(b'{"id": %d, "text": "You never listen."}\n' % i for i in range(3000))
+    done = subprocess.run(
+        f"{sys.executable} -m app check --format jsonl - | head -c 10",
+        shell=True,
+        input=lines,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.stdout.startswith(b'{"id":0')
+    assert b"Traceback" not in done.stderr and b"BrokenPipe" not in done.stderr, done.stderr[-500:]
