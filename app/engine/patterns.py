@@ -642,6 +642,21 @@ class PartIndex:
         return out
 
 
+def part_set(pieces: list[tuple[str, ...]], group: int) -> tuple[PatternSet, PartIndex]:
+    """One PatternSet over the widened parts of many patterns (pieces: each pattern's parts,
+    see split_alternatives), in as many sets as the whole patterns would take at group a set
+    (splitting a pattern spares its DFA, not a pass over the text), and the PartIndex that
+    reads its answers back. A PatternError's index names the pattern, not the part."""
+    index = PartIndex([len(parts) for parts in pieces])
+    flat = [widen(piece) for parts in pieces for piece in parts]
+    count = -(-len(pieces) // group) if pieces else 1
+    try:
+        found = PatternSet(flat, -(-len(flat) // count) if flat else group)
+    except PatternError as exc:
+        raise PatternError(str(exc), index.owners([exc.index])[0]) from None
+    return found, index
+
+
 def _tokens(pattern: str, start: int) -> Iterator[tuple[int, int]]:
     """(index, group depth after it) for each token from start on (see _token_end)."""
     depth, index = 0, start

@@ -34,9 +34,9 @@ from app.engine.patterns import (
     expand_classes,
     marks_are_whole,
     merge_matches,
+    part_set,
     phrases_to_pattern,
     split_alternatives,
-    widen,
 )
 from app.loader import DataError, Field, Table, read_toml, require_choice, require_unique
 
@@ -248,19 +248,12 @@ class RuleBook:
 
 
 def rule_set(rules: tuple[Rule, ...]) -> PatternSet:
-    """One PatternSet over the widened parts of rules, in as many sets as whole rules would
-    take (SET_GROUP each): splitting a rule spares its DFA, not a pass over the text."""
-    pieces = [widen(piece) for rule in rules for piece in rule.pieces]
-    count = -(-len(rules) // SET_GROUP)
+    """One PatternSet over the parts of rules (patterns.part_set, SET_GROUP rules a set)."""
     try:
-        return PatternSet(pieces, -(-len(pieces) // count) if pieces else SET_GROUP)
+        return part_set([rule.pieces for rule in rules], SET_GROUP)[0]
     except PatternError as exc:  # the first place a rule's pattern is parsed: name it
-        number = exc.index
-        for rule in rules:
-            if number < len(rule.pieces):
-                raise bad_pattern(Path(rule.file), rule.key, exc) from exc
-            number -= len(rule.pieces)
-        raise
+        bad = rules[exc.index]
+        raise bad_pattern(Path(bad.file), bad.key, exc) from exc
 
 
 class Scanner:

@@ -34,16 +34,14 @@ from app.engine.findings import Resource, Safety
 from app.engine.patterns import (
     PART_CHARS,
     SAFETY_GROUP,
-    PartIndex,
     PatternError,
-    PatternSet,
     bad_pattern,
     compile_pattern,
     data_pattern,
     merge_matches,
+    part_set,
     phrases_to_pattern,
     split_alternatives,
-    widen,
 )
 from app.loader import DataError, Field, Table, read_toml, require_choice, require_unique
 
@@ -160,13 +158,12 @@ class SafetyDetector:
         self.cues = tuple(cues)
         self.texts = texts
         # The set scans for each cue's parts (its pieces, or its pattern whole), in cue order.
-        self._parts = PartIndex([len(cue.parts) or 1 for cue in self.cues])
-        pieces = [widen(piece) for cue in self.cues for piece in cue.pieces or (cue.source,)]
-        group = -(-len(pieces) // -(-len(self.cues) // SAFETY_GROUP)) if pieces else SAFETY_GROUP
         try:
-            self._set = PatternSet(pieces, group)
+            self._set, self._parts = part_set(
+                [cue.pieces or (cue.source,) for cue in self.cues], SAFETY_GROUP
+            )
         except PatternError as exc:  # the first place a cue's pattern is parsed: name it
-            bad = self.cues[self._parts.owners([exc.index])[0]]
+            bad = self.cues[exc.index]
             raise bad_pattern(Path(bad.file), bad.key, exc) from exc
 
     def patterns(self) -> Iterator[Any]:
