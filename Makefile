@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # (app/native.py); without a C compiler the build says so and the engine stays plain Python.
 NATIVE := build/native/manifest.json
 
-.PHONY: run test lint bench check-data score format clean native
+.PHONY: run test lint bench check-data score format clean native weights
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -45,6 +45,11 @@ bench: $(STAMP) $(NATIVE)
 
 check-data: $(STAMP)
 	$(BIN)/python scripts/check_data.py
+
+# Refit the weighted lexicons (data/weighted/*.toml) after changing any rule, cue or phrase
+# example; a test fails while they are stale.
+weights: $(STAMP)
+	$(BIN)/python scripts/fit_weights.py
 
 score: $(STAMP)
 	$(BIN)/python ../shared/eval/score.py --show-misses

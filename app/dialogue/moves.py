@@ -17,6 +17,7 @@ from app.engine.findings import SEVERITY_RANK
 from app.engine.normalize import Normalized
 from app.engine.rules import CATEGORIES
 from app.engine.sentences import split_sentences
+from app.engine.weighted import TONE_PREFIX
 
 if TYPE_CHECKING:
     from app.dialogue.catalog import Catalog
@@ -123,6 +124,8 @@ def detect_moves(analysis: Analysis, norm: Normalized, scenario: Scenario, catal
 
     negatives: dict[str, Hit] = {}
     for finding in analysis.findings:
+        if positives and finding.rule.startswith(TONE_PREFIX):
+            continue  # the weighted lexicon's guess does not outweigh a move the line makes
         antidote = positives.get(_ANTIDOTE.get(finding.category, ""))
         if antidote is not None and antidote.start <= finding.start and finding.end <= antidote.end:
             continue

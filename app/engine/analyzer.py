@@ -8,15 +8,16 @@ from collections.abc import Collection, Mapping
 from itertools import chain
 from pathlib import Path
 
-from app.engine.findings import SEVERITY_RANK, Analysis, Finding, PrincipleStatus, Strength
+from app.engine.findings import SEVERITY_RANK, Analysis, Finding, PrincipleStatus, Safety, Strength
 from app.engine.guide import Guide, load_guide
 from app.engine.lexicon import load_lexicon
 from app.engine.limits import check_text
 from app.engine.normalize import Normalized, Normalizer
 from app.engine.rewrite import Rewriter, load_rewriter
-from app.engine.rules import Rule, RuleBook, Scanner, load_rules, load_strengths
-from app.engine.safety import SafetyDetector, load_safety
+from app.engine.rules import CATEGORIES, Rule, RuleBook, Scanner, load_rules, load_strengths
+from app.engine.safety import KINDS, SafetyDetector, load_safety
 from app.engine.sentences import split_sentences
+from app.engine.weighted import TONE_PREFIX, Weighted, features, load_weighted
 
 _PENALTY = {"high": 30, "medium": 18, "low": 8}
 _BASE_SCORE = 70  # a text with nothing to weigh; findings take off, strengths add
@@ -33,6 +34,7 @@ class Analyzer:
         strengths: RuleBook,
         safety: SafetyDetector,
         rewriter: Rewriter,
+        weighted: Weighted,
     ) -> None:
         self.guide = guide
         self.normalizer = normalizer
@@ -40,7 +42,27 @@ class Analyzer:
         self.strengths = strengths
         self.safety = safety
         self.rewriter = rewriter
+        self.weighted = weighted
         self.scanner = Scanner(rules, strengths)
+        # What a finding of the harsh lexicon says, one for each category, shaped as a rule.
+        self._tone_rules = {
+            category: Rule(
+                id=f"{TONE_PREFIX}{category}",
+                category=category,
+                severity=weighted.severity,
+                principle=texts.principle,
+                source="",
+                message=texts.message,
+                suggestion=texts.suggestion,
+                alternatives=texts.alternatives,
+                flagged=(),
+                clean=(),
+                file="data/weighted.toml",
+                regex=None,
+                unless=None,
+            )
+            for category, texts in weighted.findings.items()
+        }
         # The three statuses each principle can have, built once (they are immutable).
         self._statuses = tuple(
             (
@@ -93,20 +115,39 @@ class Analyzer:
     def _is_clean_normalized(self, text: str) -> bool:
         """is_clean for a text that normalising would leave as it is."""
         candidates = self.scanner.candidates(text)[0]
-        if not candidates:
+        if candidates and self.rules.matches(text, split_sentences(text), candidates):
+            return False
+        found = features(text)
+        if not self.weighted.harsh_applies(found):
             return True
-        return not self.rules.matches(text, split_sentences(text), candidates)
+        return self.weighted.unless.search(text) is not None
 
     def analyze(self, text: str, *, with_rewrite: bool = True) -> Analysis:
         """The analysis object for text (API.md); raises InputError for empty or huge text."""
         check_text(text)
         norm = self.normalizer.normalize(text)
         rule_ids, cue_ids = self.scanner.candidates(norm.text)
+        found = features(norm.text)
         safety = self.safety.detect(norm.text)
-        if not rule_ids and not cue_ids:  # most everyday texts: nothing to weigh
-            return Analysis(text, "neutral", _BASE_SCORE, (), (), self._not_applicable, None, safety)
-        sentences = split_sentences(norm.text)
+        if safety is None and self.weighted.safety.passes(found) and not self.safety.set_aside(norm.text):
+            safety = self._weighted_safety(found)
+        sentences = split_sentences(norm.text) if rule_ids else []
         hits = self.findings(norm, sentences, rule_ids) if rule_ids else []
+        if not hits and safety is None and self.weighted.harsh_applies(found):
+            # No rule named anything, but the words weigh as harsh: one finding, low severity.
+            # Not where a rule matched and its exceptions put the match aside, nor where a
+            # strength cue recognises what the line does well ("It hurt my feelings when ..."
+            # is the I-statement we recommend, whatever its words weigh).
+            sentences = sentences or split_sentences(norm.text)
+            if (
+                self.weighted.unless.search(norm.text) is None
+                and not (rule_ids and self.rules.set_aside(norm.text, rule_ids))
+                and not (cue_ids and self.strengths.matches(norm.text, sentences, cue_ids))
+            ):
+                hits = [self._tone_hit(norm.text, sentences, found)]
+        if not hits and not cue_ids:  # most everyday texts: nothing to weigh
+            return Analysis(text, "neutral", _BASE_SCORE, (), (), self._not_applicable, None, safety)
+        sentences = sentences or split_sentences(norm.text)
         findings = tuple([self._finding(norm, rule, start, end) for rule, start, end in hits])
         flagged = _flagged_sentences(sentences, hits) if hits else {}
         strengths = self._strengths(norm, sentences, flagged, cue_ids) if cue_ids else ()
@@ -126,6 +167,31 @@ class Analyzer:
         return Analysis(text, tone, score, findings, strengths, principles, rewrite, safety)
 
     # -- helpers ------------------------------------------------------------------------
+    def _tone_hit(
+        self, text: str, sentences: list[tuple[int, int]], found: list[str]
+    ) -> tuple[Rule, int, int]:
+        """The harsh lexicon's finding: on the sentence that weighs most, with the category
+        whose words weigh most in the whole text."""
+        lexicon = self.weighted.harsh
+        category = lexicon.label(found) or self.weighted.default_category
+        best, start, end = float("-inf"), 0, len(text)
+        for s_start, s_end in sentences or [(0, len(text))]:
+            score = lexicon.score(features(text[s_start:s_end]))
+            if score > best:
+                best, start, end = score, s_start, s_end
+        piece = text[start:end]
+        start += len(piece) - len(piece.lstrip())
+        end -= len(piece) - len(piece.rstrip())
+        if end <= start:  # a sentence of spaces only cannot be; the whole text then
+            start, end = 0, len(text)
+        return self._tone_rules[category], start, end
+
+    def _weighted_safety(self, found: list[str]) -> Safety:
+        """The safety answer the safety lexicon gives (its score has passed the threshold)."""
+        kind = self.weighted.safety.label(found) or self.weighted.default_kind
+        level = "urgent" if kind in self.weighted.urgent_kinds else "concern"
+        return self.safety.answer(level, (kind,))
+
     def _finding(self, norm: Normalized, rule: Rule, start: int, end: int) -> Finding:
         o_start, o_end = norm.to_original(start, end)
         return Finding(
@@ -220,4 +286,7 @@ def load_analyzer(data_dir: Path, extra_resources: Path | None = None) -> Analyz
     strengths = RuleBook(load_strengths(data_dir / "strengths.toml", principles, lexicon.classes))
     safety = load_safety(data_dir / "safety.toml", extra_resources)
     rewriter = load_rewriter(data_dir / "rewrites.toml", data_dir / "rewrites")
-    return Analyzer(guide, normalizer, rules, strengths, safety, rewriter)
+    weighted = load_weighted(
+        data_dir / "weighted.toml", data_dir / "weighted", CATEGORIES, KINDS, principles, lexicon.classes
+    )
+    return Analyzer(guide, normalizer, rules, strengths, safety, rewriter, weighted)

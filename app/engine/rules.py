@@ -231,6 +231,17 @@ class RuleBook:
         maybe a few more (one RE2::Set pass over widened patterns, see patterns.widen)."""
         return self._set.matching(text)
 
+    def set_aside(self, text: str, candidates: list[int]) -> bool:
+        """True when a rule's pattern (of the candidate parts) matches text at all: called where
+        none fired, it means an exception put the match aside ("You never fail to amaze me"),
+        a judgement a second opinion should not overrule."""
+        for index, places in self._parts.grouped(candidates):
+            rule = self.rules[index]
+            for part in rule.parts if places is None else [rule.parts[place] for place in places]:
+                if part.search(text) is not None:
+                    return True
+        return False
+
     def matches(
         self, text: str, sentences: list[tuple[int, int]], candidates: list[int] | None = None
     ) -> list[tuple[Rule, int, int]]:

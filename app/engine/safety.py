@@ -194,6 +194,17 @@ class SafetyDetector:
             found.extend((cue, start, end) for start, end in cue.spans(text, parts=parts))
         return found
 
+    def set_aside(self, text: str) -> bool:
+        """True when a cue's pattern matches text but a negation or its `except` put every
+        such match aside: the data has judged the text ("he has never hit me", "she beat me
+        at chess"), and a second opinion should not overrule it."""
+        for index, parts in self._found(text):
+            cue = self.cues[index]
+            for part in (cue.parts or (cue.regex,)) if parts is None else parts:
+                if part.search(text) is not None:
+                    return True
+        return False
+
     def detect(self, text: str) -> Safety | None:
         """The safety answer for text, or None when nothing in it suggests danger."""
         found = self._found(text)

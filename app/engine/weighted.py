@@ -1,0 +1,212 @@
+"""Weighted words: a second opinion on what the rules' patterns do not name.
+
+The rules and safety cues find harsh lines and disclosures by their shapes, and real lines
+come in more shapes than any list of patterns holds. Two weighted lexicons score a text by
+the words and word pairs in it, each with a weight, as a sentiment lexicon does:
+data/weighted/harsh.toml (how likely the text is to land as blame, criticism, ...) and
+data/weighted/safety.toml (how likely it is to disclose abuse, danger or self-harm). A text
+whose total passes its threshold (data/weighted.toml), and that no rule or cue caught, gets
+one low-severity finding on its highest-scoring sentence, or the safety answer.
+
+The weights are data: scripts/fit_weights.py fits them (a logistic regression, plain Python)
+on the project's own lines only: every rule's and cue's flagged and clean examples, the
+disclosure table, the phrases the tests hold and the golden rewrites; never on the eval sets.
+A test refits them and fails when the committed files are stale. Each word also names the
+category (or safety kind) it mostly comes from, so a finding says what it is likely to be.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.engine.patterns import data_pattern
+from app.loader import DataError, Field, Table, read_toml, require_choice
+
+TONE_PREFIX = "tone-"  # the rule id of a finding from the harsh lexicon: "tone-<category>"
+_TOKEN = re.compile(r"[a-z0-9']+|[?!]")
+# Words the safety lexicon does not weigh alone, only in pairs ("he hit", "my husband"):
+# alone they say whom a line is about, and the examples are unevenly spread over that (most
+# disclosures speak of "he" or "she", most other examples to "you"), so alone they would
+# weigh that instead of what the line says: "He gets grumpy when he's hungry" would count
+# as half a disclosure. (The harsh lexicon keeps "you": a you-statement is what it weighs.)
+PERSON_WORDS = frozenset((
+    "i", "me", "my", "mine", "myself", "you", "your", "yours", "yourself", "you're", "you've",
+    "you'll", "you'd", "he", "him", "his", "himself", "he's", "he'd", "he'll", "she", "her",
+    "hers", "herself", "she's", "she'd", "she'll", "we", "us", "our", "ours", "ourselves", "we're",
+    "we've", "we'll", "we'd", "they", "them", "their", "theirs", "they're", "i'm", "i've", "i'll",
+    "i'd", "husband", "wife", "partner", "boyfriend", "girlfriend", "bf", "gf", "ex", "spouse",
+    "fiance", "fiancee",
+))  # fmt: skip
+
+
+def features(text: str) -> list[str]:
+    """The words of text (lowercased; "?" and "!" count as words) and each pair of
+    neighbouring words ("you never"), in text order."""
+    words = _TOKEN.findall(text.lower())
+    pairs = [f"{first} {second}" for first, second in zip(words, words[1:], strict=False)]
+    return words + pairs
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One weighted lexicon: bias + the weights of the features present, against threshold."""
+
+    bias: float
+    threshold: float
+    weights: dict[str, float]
+    labels: dict[str, str]  # feature -> the category or kind it mostly comes from
+
+    def score(self, found: Iterable[str]) -> float:
+        weights = self.weights
+        total = self.bias
+        for feature in set(found):
+            total += weights.get(feature, 0.0)
+        return total
+
+    def passes(self, found: Iterable[str]) -> bool:
+        return self.score(found) > self.threshold
+
+    def label(self, found: Iterable[str]) -> str:
+        """The category or kind whose features add the most weight ("" if none does)."""
+        totals: dict[str, float] = {}
+        for feature in set(found):
+            weight = self.weights.get(feature, 0.0)
+            label = self.labels.get(feature, "")
+            if weight > 0 and label:
+                totals[label] = totals.get(label, 0.0) + weight
+        return max(sorted(totals), key=lambda name: totals[name]) if totals else ""
+
+
+def load_lexicon_weights(path: Path, threshold: float, labels: tuple[str, ...]) -> Lexicon:
+    """A fitted lexicon file: bias, and weights: a line "feature<TAB>weight<TAB>label" for
+    each feature (one TOML string, which parses many times faster than a table); strict."""
+    data = Table(path, "", {"bias": Field(float), "weights": Field(str)}).check(read_toml(path))
+    weights: dict[str, float] = {}
+    named: dict[str, str] = {}
+    for number, line in enumerate(data["weights"].splitlines(), 1):
+        if not line:
+            continue
+        where = f"weights line {number}"
+        fields = line.split("\t")
+        if len(fields) != 3:
+            raise DataError(path, where, "expected feature, weight and label, separated by tabs")
+        feature, weight, label = fields
+        words = _TOKEN.findall(feature)
+        if not 1 <= len(words) <= 2 or " ".join(words) != feature:
+            raise DataError(path, where, "a feature is one or two lowercase words, as features() makes them")
+        try:
+            value = float(weight)
+        except ValueError:
+            raise DataError(path, where, f"weight {weight!r} is not a number") from None
+        if not math.isfinite(value):
+            raise DataError(path, where, f"weight {weight!r} is not a finite number")
+        weights[feature] = value
+        if label:
+            require_choice(path, where, label, labels)
+            named[feature] = label
+    return Lexicon(data["bias"], threshold, weights, named)
+
+
+@dataclass(frozen=True)
+class ToneFinding:
+    """What a finding from the harsh lexicon says, for one category."""
+
+    principle: str
+    message: str
+    suggestion: str
+    alternatives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Weighted:
+    """Both lexicons, with what their answers say (data/weighted.toml)."""
+
+    harsh: Lexicon
+    safety: Lexicon
+    severity: str
+    findings: dict[str, ToneFinding]  # category -> its texts
+    default_category: str
+    urgent_kinds: frozenset[str]
+    default_kind: str
+    addressed: frozenset[str]  # the harsh lexicon speaks only of a text with one of these words
+    unless: Any  # nor of one this pattern finds (warm words), or None
+
+    def harsh_applies(self, found: list[str]) -> bool:
+        """The harsh lexicon speaks of a text (its features) that addresses the partner and
+        holds no warm word, and weighs more than its threshold."""
+        return not self.addressed.isdisjoint(found) and self.harsh.passes(found)
+
+
+_FINDING_SCHEMA = {
+    "principle": Field(str),
+    "message": Field(str),
+    "suggestion": Field(str),
+    "alternatives": Field(list, item=str),
+}
+
+
+def load_weighted(
+    path: Path,
+    folder: Path,
+    categories: tuple[str, ...],
+    kinds: tuple[str, ...],
+    principles: set[str],
+    classes: dict[str, str],
+) -> Weighted:
+    """data/weighted.toml (thresholds and texts) and the fitted lexicons in folder; strict."""
+    schema = {"harsh": Field(dict), "safety": Field(dict)}
+    data = Table(path, "", schema).check(read_toml(path))
+    harsh_schema = {
+        "threshold": Field(float),
+        "severity": Field(str),
+        "default_category": Field(str),
+        "addressed": Field(list, item=str),
+        "unless_class": Field(str),
+        "category": Field(dict),
+    }
+    harsh = Table(path, "harsh", harsh_schema).check(data["harsh"])
+    require_choice(path, "harsh.severity", harsh["severity"], ("high", "medium", "low"))
+    require_choice(path, "harsh.default_category", harsh["default_category"], categories)
+    for index, word in enumerate(harsh["addressed"]):
+        if _TOKEN.fullmatch(word) is None or word != word.lower():
+            raise DataError(path, f"harsh.addressed[{index}]", "a lowercase word, as features() makes them")
+    require_choice(path, "harsh.unless_class", harsh["unless_class"], tuple(sorted(classes)))
+    unless = data_pattern(path, "harsh.unless_class", rf"\b(?:{classes[harsh['unless_class']]})\b", lazy=True)
+    texts: dict[str, ToneFinding] = {}
+    for category in categories:
+        where = f"harsh.category.{category}"
+        raw: Any = harsh["category"].get(category)
+        if raw is None:
+            raise DataError(path, where, "every category needs its texts")
+        Table(path, where, _FINDING_SCHEMA).check(raw)
+        require_choice(path, f"{where}.principle", raw["principle"], principles)
+        texts[category] = ToneFinding(
+            raw["principle"], raw["message"], raw["suggestion"], tuple(raw["alternatives"])
+        )
+    for category in harsh["category"]:
+        require_choice(path, f"harsh.category.{category}", category, categories)
+    safety_schema = {
+        "threshold": Field(float),
+        "urgent_kinds": Field(list, item=str),
+        "default_kind": Field(str),
+    }
+    safety = Table(path, "safety", safety_schema).check(data["safety"])
+    for index, kind in enumerate(safety["urgent_kinds"]):
+        require_choice(path, f"safety.urgent_kinds[{index}]", kind, kinds)
+    require_choice(path, "safety.default_kind", safety["default_kind"], kinds)
+    return Weighted(
+        harsh=load_lexicon_weights(folder / "harsh.toml", harsh["threshold"], categories),
+        safety=load_lexicon_weights(folder / "safety.toml", safety["threshold"], kinds),
+        severity=harsh["severity"],
+        findings=texts,
+        default_category=harsh["default_category"],
+        urgent_kinds=frozenset(safety["urgent_kinds"]),
+        default_kind=safety["default_kind"],
+        addressed=frozenset(harsh["addressed"]),
+        unless=unless,
+    )
