@@ -145,7 +145,7 @@ def fit(
 ) -> tuple[float, dict[str, float], dict[str, str]]:
     """Bias, weights and each feature's label (the label of most positives holding it);
     features in ignored get no weight."""
-    rows = [(sorted(set(features(normalize(text))) - ignored), target) for text, target, _ in examples]
+    rows = [(sorted(features(normalize(text)) - ignored), target) for text, target, _ in examples]
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for (found, target), (_, _, label) in zip(rows, examples, strict=True):
         if target == 1 and label:

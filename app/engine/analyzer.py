@@ -168,7 +168,7 @@ class Analyzer:
 
     # -- helpers ------------------------------------------------------------------------
     def _tone_hit(
-        self, text: str, sentences: list[tuple[int, int]], found: list[str]
+        self, text: str, sentences: list[tuple[int, int]], found: set[str]
     ) -> tuple[Rule, int, int]:
         """The harsh lexicon's finding: on the sentence that weighs most, with the category
         whose words weigh most in the whole text."""
@@ -186,7 +186,7 @@ class Analyzer:
             start, end = 0, len(text)
         return self._tone_rules[category], start, end
 
-    def _weighted_safety(self, found: list[str]) -> Safety:
+    def _weighted_safety(self, found: set[str]) -> Safety:
         """The safety answer the safety lexicon gives (its score has passed the threshold)."""
         kind = self.weighted.safety.label(found) or self.weighted.default_kind
         level = "urgent" if kind in self.weighted.urgent_kinds else "concern"

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,12 +43,13 @@ PERSON_WORDS = frozenset((
 ))  # fmt: skip
 
 
-def features(text: str) -> list[str]:
+def features(text: str) -> set[str]:
     """The words of text (lowercased; "?" and "!" count as words) and each pair of
-    neighbouring words ("you never"), in text order."""
-    words = _TOKEN.findall(text.lower())
-    pairs = [f"{first} {second}" for first, second in zip(words, words[1:], strict=False)]
-    return words + pairs
+    neighbouring words ("you never"): what a lexicon weighs, each once."""
+    words: list[str] = _TOKEN.findall(text.lower())
+    found = set(words)
+    found.update([f"{first} {second}" for first, second in zip(words, words[1:], strict=False)])
+    return found
 
 
 @dataclass(frozen=True)
@@ -61,20 +61,20 @@ class Lexicon:
     weights: dict[str, float]
     labels: dict[str, str]  # feature -> the category or kind it mostly comes from
 
-    def score(self, found: Iterable[str]) -> float:
+    def score(self, found: set[str]) -> float:
         weights = self.weights
         total = self.bias
-        for feature in set(found):
+        for feature in found:
             total += weights.get(feature, 0.0)
         return total
 
-    def passes(self, found: Iterable[str]) -> bool:
+    def passes(self, found: set[str]) -> bool:
         return self.score(found) > self.threshold
 
-    def label(self, found: Iterable[str]) -> str:
+    def label(self, found: set[str]) -> str:
         """The category or kind whose features add the most weight ("" if none does)."""
         totals: dict[str, float] = {}
-        for feature in set(found):
+        for feature in found:
             weight = self.weights.get(feature, 0.0)
             label = self.labels.get(feature, "")
             if weight > 0 and label:
@@ -136,7 +136,7 @@ class Weighted:
     addressed: frozenset[str]  # the harsh lexicon speaks only of a text with one of these words
     unless: Any  # nor of one this pattern finds (warm words), or None
 
-    def harsh_applies(self, found: list[str]) -> bool:
+    def harsh_applies(self, found: set[str]) -> bool:
         """The harsh lexicon speaks of a text (its features) that addresses the partner and
         holds no warm word, and weighs more than its threshold."""
         return not self.addressed.isdisjoint(found) and self.harsh.passes(found)
