@@ -7,12 +7,17 @@ Each lexicon is a logistic regression over the words and word pairs of a line
 (app.engine.weighted.features), fitted in plain Python with a fixed seed, so the same
 examples always give the same file. The lines are the project's own, all written for it:
 
-- harsh: every rule's flagged examples, the harsh phrases and the golden rewrites' harsh
-  lines (positive) against every rule's clean examples, the strength cues' examples, the
-  safety cues' clean lines and look-alikes, the warm phrases and the golden rewrites;
-- safety: every cue's flagged examples and the disclosure table's positives against the
-  cues' clean lines, the table's negatives, every rule example, the phrases and rewrites.
+- harsh: every rule's flagged examples, the harsh phrases, the golden rewrites' harsh lines
+  and the harsh groups of data/weighted/lines_harsh.toml (positive), against every rule's
+  clean examples, the strength cues' examples, the safety cues' clean lines and look-alikes,
+  the warm phrases, the golden rewrites, the rehearsal's guide-following lines and the clean
+  groups of lines_harsh.toml;
+- safety: every cue's flagged examples, the disclosure table's positives and the disclosure
+  groups of data/weighted/lines_safety.toml, against the cues' clean lines, the table's
+  negatives, the clean groups of both lines files, every rule example, the phrases, the
+  rewrites and the guide-following lines.
 
+The lines_*.toml files hold lines written for the fit alone ([[group]] label, lines).
 The eval sets in ../shared/eval are never read. --check exits 1 when the files are stale.
 """
 
@@ -32,9 +37,10 @@ sys.path.insert(0, str(ROOT))
 from app.dialogue.moves import POSITIVE_MOVES  # noqa: E402
 from app.engine.lexicon import load_lexicon  # noqa: E402
 from app.engine.normalize import Normalizer  # noqa: E402
-from app.engine.rules import strip_marks  # noqa: E402
+from app.engine.rules import CATEGORIES, strip_marks  # noqa: E402
+from app.engine.safety import KINDS  # noqa: E402
 from app.engine.weighted import PERSON_WORDS, features  # noqa: E402
-from app.loader import read_toml  # noqa: E402
+from app.loader import DataError, read_toml  # noqa: E402
 
 EPOCHS = 12
 AVERAGED = 8  # the last epochs whose weights are averaged (see fit)
@@ -98,6 +104,26 @@ def _guide_lines(data_dir: Path) -> list[str]:
     return lines
 
 
+def _written(path: Path, labels: tuple[str, ...]) -> tuple[list[Example], list[str]]:
+    """data/weighted/lines_*.toml: [[group]] label (one of labels, or "clean") and lines,
+    written for the fit alone; an absent file adds nothing."""
+    positive: list[Example] = []
+    clean: list[str] = []
+    if not path.exists():
+        return positive, clean
+    for index, group in enumerate(read_toml(path).get("group", [])):
+        label, lines = group.get("label"), group.get("lines")
+        if label != "clean" and label not in labels:
+            raise DataError(path, f"group[{index}].label", f"one of: clean, {', '.join(labels)}")
+        if not isinstance(lines, list) or not all(isinstance(line, str) and line.strip() for line in lines):
+            raise DataError(path, f"group[{index}].lines", "a list of non-empty strings")
+        if label == "clean":
+            clean += lines
+        else:
+            positive += [(line, 1, label) for line in lines]
+    return positive, clean
+
+
 def training_sets(data_dir: Path, tests_dir: Path) -> dict[str, list[Example]]:
     """The lines each lexicon is fitted on, in a fixed order."""
     rules_flagged, rules_clean = _rule_examples(data_dir)
@@ -112,8 +138,12 @@ def training_sets(data_dir: Path, tests_dir: Path) -> dict[str, list[Example]]:
     golden_harsh = [(case["text"], 1, case["flags"][0] if case["flags"] else "") for case in golden]
     rewrites = [case["rewrite"] for case in golden]
     guide = _guide_lines(data_dir)
-    harsh_pos = rules_flagged + [(text, 1, "") for text in phrases["harsh"]] + golden_harsh
-    harsh_neg = rules_clean + strengths + safety_clean + phrases["warm"] + rewrites + guide
+    harsh_written, harsh_written_clean = _written(data_dir / "weighted" / "lines_harsh.toml", CATEGORIES)
+    safety_written, safety_written_clean = _written(data_dir / "weighted" / "lines_safety.toml", KINDS)
+    harsh_pos = rules_flagged + [(text, 1, "") for text in phrases["harsh"]] + golden_harsh + harsh_written
+    harsh_neg = (
+        rules_clean + strengths + safety_clean + phrases["warm"] + rewrites + guide + harsh_written_clean
+    )
     safety_neg = (
         safety_clean
         + [text for text, _, _ in rules_flagged]
@@ -123,11 +153,14 @@ def training_sets(data_dir: Path, tests_dir: Path) -> dict[str, list[Example]]:
         + phrases["warm"]
         + rewrites
         + guide
+        + [text for text, _, _ in harsh_written]
+        + harsh_written_clean
+        + safety_written_clean
     )
-    harsh_guarded = rules_clean + phrases["warm"] + rewrites + guide
+    harsh_guarded = rules_clean + phrases["warm"] + rewrites + guide + harsh_written_clean
     return {
         "harsh": harsh_pos + _clean(harsh_neg, harsh_guarded),
-        "safety": safety_flagged + _clean(safety_neg, safety_clean),
+        "safety": safety_flagged + safety_written + _clean(safety_neg, safety_clean + safety_written_clean),
     }
 
 

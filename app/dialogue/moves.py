@@ -143,8 +143,9 @@ def detect_moves(analysis: Analysis, norm: Normalized, scenario: Scenario, catal
                 finding.suggestion,
             )
     for harm in catalog.harms:
-        if harm.category in negatives:
-            continue
+        current = negatives.get(harm.category)
+        if current is not None and not current.source.startswith(TONE_PREFIX):
+            continue  # the engine's own rule named it; a harm cue is surer than a lexicon's guess
         for start, end in harm.cue.spans(text, sentences)[:1]:
             found = hit(harm.category, start, end, harm.cue.id)
             negatives[harm.category] = Hit(
