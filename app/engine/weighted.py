@@ -43,10 +43,23 @@ PERSON_WORDS = frozenset((
 ))  # fmt: skip
 
 
+def _stem(word: str) -> str:
+    """word without a plain ending ("wishing" -> "wish", "threats" -> "threat", "pushed" ->
+    "push"): a crude cut, but the same for the fit and the scoring, so "wishing I was dead"
+    weighs as "wish I was dead" does."""
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith("ed"):
+        return word[:-2]
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def features(text: str) -> set[str]:
-    """The words of text (lowercased; "?" and "!" count as words) and each pair of
-    neighbouring words ("you never"): what a lexicon weighs, each once."""
-    words: list[str] = _TOKEN.findall(text.lower())
+    """The words of text (lowercased, endings cut by _stem; "?" and "!" count as words) and
+    each pair of neighbouring words ("you never"): what a lexicon weighs, each once."""
+    words: list[str] = [_stem(word) for word in _TOKEN.findall(text.lower())]
     found = set(words)
     found.update([f"{first} {second}" for first, second in zip(words, words[1:], strict=False)])
     return found

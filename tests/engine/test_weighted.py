@@ -45,6 +45,8 @@ def _with(
 def test_features_are_words_and_neighbouring_pairs() -> None:
     words = {"you", "never", "call", "?"}
     assert features("You NEVER call? Never.") == words | {"you never", "never call", "call ?", "? never"}
+    assert features("wishing threats pushed") == {"wish", "threat", "push", "wish threat", "threat push"}
+    assert features("this is less") == {"this", "is", "less", "this is", "is less"}
     assert features("") == set()
 
 
