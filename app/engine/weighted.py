@@ -44,16 +44,22 @@ PERSON_WORDS = frozenset((
 
 
 def _stem(word: str) -> str:
-    """word without a plain ending ("wishing" -> "wish", "threats" -> "threat", "pushed" ->
-    "push"): a crude cut, but the same for the fit and the scoring, so "wishing I was dead"
-    weighs as "wish I was dead" does."""
+    """word without a plain ending, a crude cut but the same for the fit and the scoring:
+    "wishing" -> "wish", "threats" -> "threat", "grabbed" -> "grab", and a verb's forms meet
+    ("strangle", "strangled", "strangling" -> "strangl"), so "wishing I was dead" weighs as
+    "wish I was dead" does."""
+    stem = word
     if len(word) > 5 and word.endswith("ing"):
-        return word[:-3]
-    if len(word) > 4 and word.endswith("ed"):
-        return word[:-2]
-    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+        stem = word[:-3]
+    elif len(word) > 4 and word.endswith("ed"):
+        stem = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
+        stem = word[:-1]
+    if stem is not word and len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiouls":
+        stem = stem[:-1]  # "hitting" -> "hitt" -> "hit"
+    if len(stem) > 4 and stem.endswith("e"):
+        stem = stem[:-1]
+    return stem
 
 
 def features(text: str) -> set[str]:

@@ -47,6 +47,8 @@ def test_features_are_words_and_neighbouring_pairs() -> None:
     assert features("You NEVER call? Never.") == words | {"you never", "never call", "call ?", "? never"}
     assert features("wishing threats pushed") == {"wish", "threat", "push", "wish threat", "threat push"}
     assert features("this is less") == {"this", "is", "less", "this is", "is less"}
+    assert features("strangle") == features("strangled") == features("strangling") == {"strangl"}
+    assert features("hitting") == features("hits") == features("hit") == {"hit"}
     assert features("") == set()
 
 
@@ -187,8 +189,8 @@ def test_the_harsh_lexicon_respects_a_rule_exception() -> None:
 
 
 def test_the_category_is_the_one_whose_words_weigh_most() -> None:
-    analyzer = _with(harsh={"zebra": (0.8, "contempt"), "giraffe": (0.5, "blame"), "okapi": (0.6, "blame")})
-    finding = analyzer.analyze("You zebra, you giraffe, you okapi.").findings[0]
+    analyzer = _with(harsh={"zebra": (0.8, "contempt"), "lemur": (0.5, "blame"), "okapi": (0.6, "blame")})
+    finding = analyzer.analyze("You zebra, you lemur, you okapi.").findings[0]
     assert finding.category == "blame"
 
 
