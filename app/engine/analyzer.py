@@ -117,10 +117,7 @@ class Analyzer:
         candidates = self.scanner.candidates(text)[0]
         if candidates and self.rules.matches(text, split_sentences(text), candidates):
             return False
-        found = features(text)
-        if not self.weighted.harsh_applies(found):
-            return True
-        return self.weighted.unless.search(text) is not None
+        return not self.weighted.harsh_applies(features(text), text)
 
     def analyze(self, text: str, *, with_rewrite: bool = True) -> Analysis:
         """The analysis object for text (API.md); raises InputError for empty or huge text."""
@@ -133,16 +130,14 @@ class Analyzer:
             safety = self._weighted_safety(found)
         sentences = split_sentences(norm.text) if rule_ids else []
         hits = self.findings(norm, sentences, rule_ids) if rule_ids else []
-        if not hits and safety is None and self.weighted.harsh_applies(found):
+        if not hits and safety is None and self.weighted.harsh_applies(found, norm.text):
             # No rule named anything, but the words weigh as harsh: one finding, low severity.
             # Not where a rule matched and its exceptions put the match aside, nor where a
             # strength cue recognises what the line does well ("It hurt my feelings when ..."
             # is the I-statement we recommend, whatever its words weigh).
             sentences = sentences or split_sentences(norm.text)
-            if (
-                self.weighted.unless.search(norm.text) is None
-                and not (rule_ids and self.rules.set_aside(norm.text, rule_ids))
-                and not (cue_ids and self.strengths.matches(norm.text, sentences, cue_ids))
+            if not (rule_ids and self.rules.set_aside(norm.text, rule_ids)) and not (
+                cue_ids and self.strengths.matches(norm.text, sentences, cue_ids)
             ):
                 hits = [self._tone_hit(norm.text, sentences, found)]
         if not hits and not cue_ids:  # most everyday texts: nothing to weigh

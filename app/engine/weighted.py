@@ -153,12 +153,16 @@ class Weighted:
     urgent_kinds: frozenset[str]
     default_kind: str
     addressed: frozenset[str]  # the harsh lexicon speaks only of a text with one of these words
-    unless: Any  # nor of one this pattern finds (warm words), or None
+    unless: Any  # nor of one this pattern finds (warm words)
 
-    def harsh_applies(self, found: set[str]) -> bool:
-        """The harsh lexicon speaks of a text (its features) that addresses the partner and
-        holds no warm word, and weighs more than its threshold."""
-        return not self.addressed.isdisjoint(found) and self.harsh.passes(found)
+    def harsh_applies(self, found: set[str], text: str) -> bool:
+        """The harsh lexicon speaks of a text (found: its features) that addresses the partner,
+        weighs more than its threshold and holds no warm word."""
+        return (
+            not self.addressed.isdisjoint(found)
+            and self.harsh.passes(found)
+            and self.unless.search(text) is None
+        )
 
 
 _FINDING_SCHEMA = {
