@@ -230,6 +230,7 @@ def load_weighted(
         default_category=harsh["default_category"],
         urgent_kinds=frozenset(safety["urgent_kinds"]),
         default_kind=safety["default_kind"],
-        addressed=frozenset(harsh["addressed"]),
+        # As features() has them: "you're" is the feature "you'r" (_stem cuts a final e).
+        addressed=frozenset(_stem(word) for word in harsh["addressed"]),
         unless=unless,
     )

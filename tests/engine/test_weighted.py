@@ -168,6 +168,9 @@ def test_the_harsh_lexicon_needs_a_line_addressed_to_the_partner() -> None:
     analyzer = _with(harsh={"zebra": (3.0, "contempt")})
     assert not analyzer.analyze("What a zebra the weather is.").findings
     assert analyzer.analyze("What a zebra you are.").findings
+    # Each way of addressing the partner counts, as features() spells it ("you're" -> "you'r").
+    assert analyzer.analyze("You’re such a zebra.").findings
+    assert analyzer.analyze("Youve been a zebra.").findings
 
 
 def test_the_harsh_lexicon_stays_quiet_on_a_line_of_affection() -> None:
