@@ -62,10 +62,24 @@ def _stem(word: str) -> str:
     return stem
 
 
+# Each word's stem, worked out once: most of what features() costs was _stem's string tests.
+# Bounded, and an answer never changes, so it is safe to share between threads.
+_STEMS: dict[str, str] = {}
+_STEMS_LIMIT = 200_000
+
+
 def features(text: str) -> set[str]:
     """The words of text (lowercased, endings cut by _stem; "?" and "!" count as words) and
     each pair of neighbouring words ("you never"): what a lexicon weighs, each once."""
-    words: list[str] = [_stem(word) for word in _TOKEN.findall(text.lower())]
+    stems = _STEMS
+    words: list[str] = []
+    for word in _TOKEN.findall(text.lower()):
+        stem = stems.get(word)
+        if stem is None:
+            stem = _stem(word)
+            if len(stems) < _STEMS_LIMIT:
+                stems[word] = stem
+        words.append(stem)
     found = set(words)
     found.update([f"{first} {second}" for first, second in zip(words, words[1:], strict=False)])
     return found
