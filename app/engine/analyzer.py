@@ -126,9 +126,11 @@ class Analyzer:
         rule_ids, cue_ids = self.scanner.candidates(norm.text)
         found = features(norm.text)
         safety = self.safety.detect(norm.text)
-        if safety is None and self.weighted.safety.passes(found) and not self.safety.set_aside(norm.text):
-            safety = self._weighted_safety(found)
         sentences = split_sentences(norm.text) if rule_ids else []
+        if safety is None:
+            passing = self.weighted.safety_sentence(norm.text, found, sentences or None)
+            if passing is not None and not self.safety.set_aside(norm.text):
+                safety = self._weighted_safety(passing)
         hits = self.findings(norm, sentences, rule_ids) if rule_ids else []
         if not hits and safety is None and self.weighted.harsh_applies(found, norm.text):
             # No rule named anything, but the words weigh as harsh: one finding, low severity.
@@ -182,7 +184,8 @@ class Analyzer:
         return self._tone_rules[category], start, end
 
     def _weighted_safety(self, found: set[str]) -> Safety:
-        """The safety answer the safety lexicon gives (its score has passed the threshold)."""
+        """The safety answer the safety lexicon gives (found: the features of a sentence whose
+        score has passed the threshold)."""
         kind = self.weighted.safety.label(found) or self.weighted.default_kind
         level = "urgent" if kind in self.weighted.urgent_kinds else "concern"
         return self.safety.answer(level, (kind,))

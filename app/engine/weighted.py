@@ -5,8 +5,9 @@ come in more shapes than any list of patterns holds. Two weighted lexicons score
 the words and word pairs in it, each with a weight, as a sentiment lexicon does:
 data/weighted/harsh.toml (how likely the text is to land as blame, criticism, ...) and
 data/weighted/safety.toml (how likely it is to disclose abuse, danger or self-harm). A text
-whose total passes its threshold (data/weighted.toml), and that no rule or cue caught, gets
-one low-severity finding on its highest-scoring sentence, or the safety answer.
+that no rule or cue caught gets one low-severity finding on its highest-scoring sentence
+when its total passes the harsh threshold (data/weighted.toml), or the safety answer when one
+of its sentences passes the safety threshold.
 
 The weights are data: scripts/fit_weights.py fits them (a logistic regression, plain Python)
 on the project's own lines only: every rule's and cue's flagged and clean examples, the
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from app.engine.patterns import data_pattern
+from app.engine.sentences import split_sentences
 from app.loader import DataError, Field, Table, read_toml, require_choice
 
 TONE_PREFIX = "tone-"  # the rule id of a finding from the harsh lexicon: "tone-<category>"
@@ -104,6 +106,17 @@ class Lexicon:
     def passes(self, found: set[str]) -> bool:
         return self.score(found) > self.threshold
 
+    def may_pass_within(self, found: set[str]) -> bool:
+        """False when no part of a text with these features can pass: a part's features are
+        some of found, so its score is at most the bias plus every positive weight in found."""
+        weights = self.weights
+        total = self.bias
+        for feature in found:
+            weight = weights.get(feature, 0.0)
+            if weight > 0.0:
+                total += weight
+        return total > self.threshold
+
     def label(self, found: set[str]) -> str:
         """The category or kind whose features add the most weight ("" if none does)."""
         totals: dict[str, float] = {}
@@ -166,8 +179,35 @@ class Weighted:
     default_category: str
     urgent_kinds: frozenset[str]
     default_kind: str
+    # How far under the safety threshold a whole text may score and still be looked at a
+    # sentence at a time (safety_sentence).
+    sentence_margin: float
     addressed: frozenset[str]  # the harsh lexicon speaks only of a text with one of these words
     unless: Any  # nor of one this pattern finds (warm words)
+
+    def safety_sentence(
+        self, text: str, found: set[str], sentences: list[tuple[int, int]] | None = None
+    ) -> set[str] | None:
+        """The features of the first sentence of text (found: the whole text's; sentences: its
+        sentences, split here if not given) whose score passes the safety threshold, or None.
+        Judged a sentence at a time: a disclosure is said in a sentence, and a long message
+        would otherwise add up faint words scattered over many sentences ("come home", "door",
+        "at me") into a disclosure it does not make."""
+        lexicon = self.safety
+        whole = lexicon.score(found)
+        if whole <= lexicon.threshold - self.sentence_margin:
+            return None  # the usual case: far from a disclosure as a whole
+        if sentences is None:
+            sentences = split_sentences(text)
+        if len(sentences) <= 1:
+            return found if whole > lexicon.threshold else None
+        if not lexicon.may_pass_within(found):
+            return None  # no sentence can pass: its words are some of the text's
+        for start, end in sentences:
+            each = features(text[start:end])
+            if lexicon.passes(each):
+                return each
+        return None
 
     def harsh_applies(self, found: set[str], text: str) -> bool:
         """The harsh lexicon speaks of a text (found: its features) that addresses the partner,
@@ -231,6 +271,7 @@ def load_weighted(
         "threshold": Field(float),
         "urgent_kinds": Field(list, item=str),
         "default_kind": Field(str),
+        "sentence_margin": Field(float),
     }
     safety = Table(path, "safety", safety_schema).check(data["safety"])
     for index, kind in enumerate(safety["urgent_kinds"]):
@@ -244,6 +285,7 @@ def load_weighted(
         default_category=harsh["default_category"],
         urgent_kinds=frozenset(safety["urgent_kinds"]),
         default_kind=safety["default_kind"],
+        sentence_margin=safety["sentence_margin"],
         # As features() has them: "you're" is the feature "you'r" (_stem cuts a final e).
         addressed=frozenset(_stem(word) for word in harsh["addressed"]),
         unless=unless,

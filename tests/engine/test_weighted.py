@@ -128,6 +128,7 @@ def test_a_bad_weight_line_is_named_with_its_file_and_line(tmp_path: Path, line:
         ('unless_class = "affection"', 'unless_class = "fondness"', "harsh.unless_class"),
         ('"you", "your",', '"You", "your",', "harsh.addressed[0]"),
         ("threshold = 2.5", 'threshold = "high"', "harsh.threshold"),
+        ("sentence_margin = 2.0", "sentence_margin = []", "safety.sentence_margin"),
     ],
 )
 def test_a_bad_setting_is_named_with_its_file_and_key(tmp_path: Path, old: str, new: str, named: str) -> None:
@@ -219,6 +220,22 @@ def test_the_safety_lexicon_respects_a_cue_set_aside_by_negation() -> None:
     assert _ANALYZER.analyze("He has never hit me.").safety is None
     assert analyzer.analyze("He has never hit me, zebra.").safety is None
     assert analyzer.analyze("He is a zebra.").safety is not None
+
+
+def test_the_safety_lexicon_judges_a_sentence_at_a_time() -> None:
+    analyzer = _with(safety={"zebra": (0.6, "violence"), "okapi": (0.6, "threats"), "lemur": (1.5, "fear")})
+    # Faint words in different sentences do not add up to a disclosure ...
+    assert analyzer.analyze("The zebra came home. Then the okapi left.").safety is None
+    # ... though together in one sentence they pass, as in a text of one sentence.
+    assert analyzer.analyze("The zebra and the okapi came home.").safety is not None
+    # One sentence that passes is enough, wherever it is, and it names the kind.
+    safety = analyzer.analyze("We went out. It was nice. Then the lemur came.").safety
+    assert safety is not None and safety.kinds == ("fear",)
+    # Unless the rest of the text outweighs it by more than the margin (data/weighted.toml).
+    analyzer = _with(safety={"lemur": (1.5, "fear"), "kiwi": (-1.0, ""), "mango": (-2.0, "")})
+    assert analyzer.weighted.sentence_margin == 2.0  # the toy threshold is 1: whole scores > -1
+    assert analyzer.analyze("Then the lemur came. We ate a kiwi.").safety is not None  # 0.5
+    assert analyzer.analyze("Then the lemur came. We ate a kiwi and a mango.").safety is None  # -1.5
 
 
 def test_a_weighted_disclosure_gets_no_rewrite_and_no_tone_finding() -> None:
