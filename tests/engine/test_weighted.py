@@ -177,6 +177,8 @@ def test_the_harsh_lexicon_needs_a_line_addressed_to_the_partner() -> None:
 def test_the_harsh_lexicon_stays_quiet_on_a_line_of_affection() -> None:
     analyzer = _with(harsh={"zebra": (3.0, "contempt")})
     assert not analyzer.analyze("I love you, you zebra.").findings
+    assert not analyzer.analyze("You're so good at the zebra, you know.").findings  # praise
+    assert analyzer.analyze("You're such a zebra, you know.").findings
 
 
 def test_the_harsh_lexicon_adds_nothing_where_a_rule_fired() -> None:
