@@ -48,7 +48,7 @@ RATE = 0.2  # the first epoch's step; each later one takes 0.7 of the one before
 DECAY = 0.7
 L2 = 1e-3
 KEEP = 0.5  # smaller weights are left out: they change few answers and cost load time
-SEEDS = (1,)  # a run for each, averaged (more cost time and, measured, changed little); see _order
+SEED = 1  # mixed into each line's place in an epoch's order (_order)
 # Then, round after round, every line fitted on as clean that the kept weights would still
 # flag (within MARGIN of the threshold) takes a step of FIX_RATE down, so that none does.
 MARGIN = 0.25
@@ -185,33 +185,30 @@ def fit(
             for feature in found:
                 counts[feature][label] += 1
     texts = [text for text, _, _ in examples]
-    # The weights kept are the average of those after each of the last AVERAGED epochs of a
-    # run, over a run for each of SEEDS: a run's weights depend on the order it met the lines
-    # in; their average holds steady.
+    weights: dict[str, float] = defaultdict(float)
+    bias = 0.0
+    rate = RATE
+    # The weights kept are the average of those after each of the last AVERAGED epochs: one
+    # epoch's weights depend on the order it met the lines in; their average holds steady.
     total: dict[str, float] = defaultdict(float)
     total_bias = 0.0
-    for seed in SEEDS:
-        weights: dict[str, float] = defaultdict(float)
-        bias = 0.0
-        rate = RATE
-        for epoch in range(EPOCHS):
-            for index in _order(texts, seed, epoch):
-                found, target = rows[index]
-                target = max(target, 0)
-                z = bias + sum(weights[feature] for feature in found)
-                p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-                step = p - target
-                bias -= rate * step
-                for feature in found:
-                    weights[feature] -= rate * (step + L2 * weights[feature])
-            rate *= DECAY
-            if epoch >= EPOCHS - AVERAGED:
-                total_bias += bias
-                for feature, weight in weights.items():
-                    total[feature] += weight
-    runs = AVERAGED * len(SEEDS)
-    bias = round(total_bias / runs, 4)
-    weights = defaultdict(float, {feature: weight / runs for feature, weight in total.items()})
+    for epoch in range(EPOCHS):
+        for index in _order(texts, epoch):
+            found, target = rows[index]
+            target = max(target, 0)
+            z = bias + sum(weights[feature] for feature in found)
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            step = p - target
+            bias -= rate * step
+            for feature in found:
+                weights[feature] -= rate * (step + L2 * weights[feature])
+        rate *= DECAY
+        if epoch >= EPOCHS - AVERAGED:
+            total_bias += bias
+            for feature, weight in weights.items():
+                total[feature] += weight
+    bias = round(total_bias / AVERAGED, 4)
+    weights = defaultdict(float, {feature: weight / AVERAGED for feature, weight in total.items()})
     kept = _kept(weights)
     for _ in range(ROUNDS):
         wrong = [
@@ -234,12 +231,12 @@ def fit(
     return bias, kept, labels
 
 
-def _order(texts: list[str], seed: int, epoch: int) -> list[int]:
+def _order(texts: list[str], epoch: int) -> list[int]:
     """The order an epoch meets the lines in: shuffled, each line's place set by a hash of its
     own text (and the epoch), not by a shuffle of all of them. A line added or removed then
     leaves the others in the same order, so the weights move a little, where a new shuffle
     of everything moved every borderline answer (one example more churned half the file)."""
-    salt = f"{seed}:{epoch}:".encode()
+    salt = f"{SEED}:{epoch}:".encode()
     keys = [(zlib.crc32(salt + text.encode("utf-8")), index) for index, text in enumerate(texts)]
     keys.sort()
     return [index for _, index in keys]
