@@ -106,17 +106,6 @@ class Lexicon:
     def passes(self, found: set[str]) -> bool:
         return self.score(found) > self.threshold
 
-    def may_pass_within(self, found: set[str]) -> bool:
-        """False when no part of a text with these features can pass: a part's features are
-        some of found, so its score is at most the bias plus every positive weight in found."""
-        weights = self.weights
-        total = self.bias
-        for feature in found:
-            weight = weights.get(feature, 0.0)
-            if weight > 0.0:
-                total += weight
-        return total > self.threshold
-
     def label(self, found: set[str]) -> str:
         """The category or kind whose features add the most weight ("" if none does)."""
         totals: dict[str, float] = {}
@@ -201,8 +190,6 @@ class Weighted:
             sentences = split_sentences(text)
         if len(sentences) <= 1:
             return found if whole > lexicon.threshold else None
-        if not lexicon.may_pass_within(found):
-            return None  # no sentence can pass: its words are some of the text's
         for start, end in sentences:
             each = features(text[start:end])
             if lexicon.passes(each):
