@@ -173,6 +173,7 @@ class Weighted:
     sentence_margin: float
     addressed: frozenset[str]  # the harsh lexicon speaks only of a text with one of these words
     unless: Any  # nor of one this pattern finds (warm words)
+    min_words: int = 1  # nor of a text of fewer words: too little to weigh
 
     def safety_sentence(
         self, text: str, found: set[str], sentences: list[tuple[int, int]] | None = None
@@ -198,9 +199,10 @@ class Weighted:
 
     def harsh_applies(self, found: set[str], text: str) -> bool:
         """The harsh lexicon speaks of a text (found: its features) that addresses the partner,
-        weighs more than its threshold and holds no warm word."""
+        has at least min_words words, weighs more than its threshold and holds no warm word."""
         return (
             not self.addressed.isdisjoint(found)
+            and len(text.split(None, self.min_words - 1)) >= self.min_words
             and self.harsh.passes(found)
             and self.unless.search(text) is None
         )
@@ -230,11 +232,14 @@ def load_weighted(
         "severity": Field(str),
         "default_category": Field(str),
         "addressed": Field(list, item=str),
+        "min_words": Field(int),
         "unless_class": Field(str),
         "category": Field(dict),
     }
     harsh = Table(path, "harsh", harsh_schema).check(data["harsh"])
     require_choice(path, "harsh.severity", harsh["severity"], ("high", "medium", "low"))
+    if harsh["min_words"] < 1:
+        raise DataError(path, "harsh.min_words", "a whole number of words, at least 1")
     require_choice(path, "harsh.default_category", harsh["default_category"], categories)
     for index, word in enumerate(harsh["addressed"]):
         if _TOKEN.fullmatch(word) is None or word != word.lower():
@@ -276,4 +281,5 @@ def load_weighted(
         # As features() has them: "you're" is the feature "you'r" (_stem cuts a final e).
         addressed=frozenset(_stem(word) for word in harsh["addressed"]),
         unless=unless,
+        min_words=harsh["min_words"],
     )

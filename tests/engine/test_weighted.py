@@ -128,6 +128,7 @@ def test_a_bad_weight_line_is_named_with_its_file_and_line(tmp_path: Path, line:
         ('unless_class = "affection"', 'unless_class = "fondness"', "harsh.unless_class"),
         ('"you", "your",', '"You", "your",', "harsh.addressed[0]"),
         ("threshold = 2.5", 'threshold = "high"', "harsh.threshold"),
+        ("min_words = 3", "min_words = 0", "harsh.min_words"),
         ("sentence_margin = 2.0", "sentence_margin = []", "safety.sentence_margin"),
     ],
 )
@@ -172,6 +173,14 @@ def test_the_harsh_lexicon_needs_a_line_addressed_to_the_partner() -> None:
     # Each way of addressing the partner counts, as features() spells it ("you're" -> "you'r").
     assert analyzer.analyze("You’re such a zebra.").findings
     assert analyzer.analyze("Youve been a zebra.").findings
+
+
+def test_the_harsh_lexicon_needs_a_few_words_to_weigh() -> None:
+    analyzer = _with(harsh={"zebra": (3.0, "contempt")})
+    assert analyzer.weighted.min_words == 3
+    assert not analyzer.analyze("You zebra.").findings
+    assert not analyzer.analyze("  You   zebra!  ").findings
+    assert analyzer.analyze("You big zebra.").findings
 
 
 def test_the_harsh_lexicon_stays_quiet_on_a_line_of_affection() -> None:
