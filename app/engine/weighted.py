@@ -173,7 +173,7 @@ class Weighted:
     sentence_margin: float
     addressed: frozenset[str]  # the harsh lexicon speaks only of a text with one of these words
     unless: Any  # nor of one this pattern finds (warm words)
-    min_words: int = 1  # nor of a text of fewer words: too little to weigh
+    min_words: int  # nor of a text of fewer words: too little to weigh
 
     def safety_sentence(
         self, text: str, found: set[str], sentences: list[tuple[int, int]] | None = None
