@@ -762,6 +762,8 @@ class PatternSet:
     def __init__(self, patterns: list[str], group_size: int = 0, *, lowered: bool = True) -> None:
         count = -(-len(patterns) // group_size) if group_size and patterns else 1
         self._lowered = lowered
+        self._patterns = patterns
+        self._singles: list[Regex] | None = None  # see _one_by_one
         self._sets: list[tuple[Any, int, list[int]]] = []  # (its Match, sentinel, all indexes)
         # A pattern that tells capitals apart somewhere ("(?-i:") would be found in nearly
         # every lowercased text: it is scanned for in the text as sent, in a set of its own.
@@ -789,6 +791,8 @@ class PatternSet:
 
     def matching(self, text: str) -> list[int]:
         """Indexes of the patterns that match somewhere in text, in order."""
+        if self._lowered and not text.isascii() and ("\u212a" in text or "\u017f" in text):
+            return self._one_by_one(text)
         subject = set_text(text) if self._lowered else _utf8(text)[0]
         hits: list[int] = []
         for match, sentinel, every in self._sets:
@@ -799,6 +803,16 @@ class PatternSet:
         if len(hits) > 1:
             hits.sort()
         return hits
+
+    def _one_by_one(self, text: str) -> list[int]:
+        """matching() for a text with the Kelvin sign or the long s. Each folds to an ASCII
+        letter, but is no word character to \\b, so set_text()'s letter for it can move a word
+        boundary ("you never\u017f"): each pattern is run as written instead, compiled when
+        such a text first comes (normalising turns both into letters, so the engine's own
+        texts never do)."""
+        if self._singles is None:
+            self._singles = [compile_pattern(pattern, checked=True) for pattern in self._patterns]
+        return [index for index, regex in enumerate(self._singles) if regex.search(text) is not None]
 
 
 def _collect(found: list[int], sentinel: int, every: list[int], hits: list[int]) -> None:
