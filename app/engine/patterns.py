@@ -38,6 +38,17 @@ _LOWERED_OPTIONS = re2.Options()  # one pattern in its set_form(), over set_text
 _LOWERED_OPTIONS.case_sensitive = True
 _LOWERED_OPTIONS.log_errors = False
 _LOWERED_OPTIONS.max_mem = 8 << 20
+# The same two, for a pattern whose matches are wanted leftmost-longest (longest=True).
+_LONGEST_OPTIONS = re2.Options()
+_LONGEST_OPTIONS.case_sensitive = False
+_LONGEST_OPTIONS.log_errors = False
+_LONGEST_OPTIONS.max_mem = 8 << 20
+_LONGEST_OPTIONS.longest_match = True
+_LONGEST_LOWERED_OPTIONS = re2.Options()
+_LONGEST_LOWERED_OPTIONS.case_sensitive = True
+_LONGEST_LOWERED_OPTIONS.log_errors = False
+_LONGEST_LOWERED_OPTIONS.max_mem = 8 << 20
+_LONGEST_LOWERED_OPTIONS.longest_match = True
 _CASELESS_SET_OPTIONS = re2.Options()  # sets that scan the text as sent
 _CASELESS_SET_OPTIONS.case_sensitive = False
 _CASELESS_SET_OPTIONS.never_capture = True
@@ -53,7 +64,9 @@ class PatternError(ValueError):
         self.index = index
 
 
-def compile_pattern(pattern: str, *, checked: bool = False, lazy: bool = False) -> Regex:
+def compile_pattern(
+    pattern: str, *, checked: bool = False, lazy: bool = False, longest: bool = False
+) -> Regex:
     """Compile one pattern with RE2 (case-insensitive); raise PatternError if invalid.
 
     checked=True: the pattern is known to be valid (a PatternSet that scans for it has
@@ -61,7 +74,9 @@ def compile_pattern(pattern: str, *, checked: bool = False, lazy: bool = False) 
     run on only a few texts, and a process that checks a batch starts ~0.1 s sooner.
     lazy=True: the same for a pattern no set parses: it is parsed now (an RE2 set's Add
     parses without compiling), so a bad one is still named at load, and compiled when
-    first used (exceptions, transforms: many are never needed by a short batch)."""
+    first used (exceptions, transforms: many are never needed by a short batch).
+    longest=True: each match is the longest that starts where it starts (RE2's
+    longest_match), not the one the first alternative that fits gives."""
     if "<" in pattern:
         names = group_names(pattern)
         if len(set(names)) < len(names):
@@ -69,15 +84,15 @@ def compile_pattern(pattern: str, *, checked: bool = False, lazy: bool = False) 
             # RE2 accepts this, and the span shown would silently come from the first one.
             raise PatternError(f"group name {twice[0]!r} is used twice")
     if checked:
-        return Regex(None, pattern)
+        return Regex(None, pattern, longest)
     if lazy:
         try:
             re2.Set.SearchSet(_SET_OPTIONS).Add(pattern)  # no case folding: same verdict, cheaper
-            return Regex(None, pattern)
+            return Regex(None, pattern, longest)
         except re2.error:
             pass  # compiled below, for RE2's own account of what is wrong
     try:
-        return Regex(re2.compile(pattern, _OPTIONS))
+        return Regex(re2.compile(pattern, _LONGEST_OPTIONS if longest else _OPTIONS), longest=longest)
     except re2.error as exc:
         raise PatternError(str(exc) or "invalid RE2 pattern") from exc
 
@@ -88,10 +103,12 @@ def bad_pattern(path: Path, key: str, exc: PatternError) -> DataError:
     return DataError(path, key, f"not a valid RE2 pattern: {str(exc)[:200]}")
 
 
-def data_pattern(path: Path, key: str, source: str, *, checked: bool = False, lazy: bool = False) -> Regex:
+def data_pattern(
+    path: Path, key: str, source: str, *, checked: bool = False, lazy: bool = False, longest: bool = False
+) -> Regex:
     """compile_pattern for a pattern read from a data file: a bad one is named (bad_pattern)."""
     try:
-        return compile_pattern(source, checked=checked, lazy=lazy)
+        return compile_pattern(source, checked=checked, lazy=lazy, longest=longest)
     except PatternError as exc:
         raise bad_pattern(path, key, exc) from exc
 
@@ -297,10 +314,11 @@ class Regex:
     pattern as written, case-insensitively, over the text as sent.
     """
 
-    __slots__ = ("_caseless", "_groupindex", "_lowered", "_marks", "_re", "pattern")
+    __slots__ = ("_caseless", "_groupindex", "_longest", "_lowered", "_marks", "_re", "pattern")
 
-    def __init__(self, compiled: Any, pattern: str = "") -> None:
+    def __init__(self, compiled: Any, pattern: str = "", longest: bool = False) -> None:
         self.pattern: str = pattern if compiled is None else compiled.pattern
+        self._longest = longest
         self._re: Any = None
         self._caseless: Any = compiled  # the pattern as written, google-re2's wrapper
         self._lowered = compiled is None and "(?-i" not in pattern
@@ -324,7 +342,8 @@ class Regex:
             return found
         if self._lowered:
             try:
-                return self._load(re2.compile(set_form(self.pattern), _LOWERED_OPTIONS))
+                options = _LONGEST_LOWERED_OPTIONS if self._longest else _LOWERED_OPTIONS
+                return self._load(re2.compile(set_form(self.pattern), options))
             except re2.error:
                 self._lowered = False
         return self._load(self._as_written())
@@ -339,7 +358,7 @@ class Regex:
     def _as_written(self) -> Any:
         """google-re2's wrapper of the pattern as written (case-insensitive)."""
         if self._caseless is None:
-            self._caseless = re2.compile(self.pattern, _OPTIONS)
+            self._caseless = re2.compile(self.pattern, _LONGEST_OPTIONS if self._longest else _OPTIONS)
         return self._caseless
 
     def _subject(self, text: str) -> tuple[Any, bytes, bool]:

@@ -257,7 +257,18 @@ def _excepted(exception: Any, text: str, start: int, end: int) -> bool:
     tail = _SENTENCE_BREAK.search(text, end, min(len(text), end + 200))
     right = tail.start() if tail else min(len(text), end + 200)
     window = text[left:right]
-    return any(left + m.start() < end and left + m.end() > start for m in exception.finditer(window))
+    pos = 0
+    while True:
+        found = exception.search(window, pos)
+        if found is None or left + found.start() >= end:
+            return False
+        if left + found.end() > start:
+            return True
+        # It ends before the match. It is the longest match starting where it starts (the
+        # exception is compiled so), but one starting a character later may still reach the
+        # match: search again from there, not from its end. At most one search a character
+        # before the match, in a window of a sentence.
+        pos = found.start() + 1
 
 
 def load_resources(path: Path) -> tuple[Resource, ...]:
@@ -328,7 +339,7 @@ def load_cues(path: Path, macros: dict[str, str], seen: set[str]) -> list[Cue]:
         exception = None
         if "except" in raw:
             except_source = expand_macros(path, f"{where}.except", raw["except"], macros)
-            exception = data_pattern(path, f"{where}.except", except_source, lazy=True)
+            exception = data_pattern(path, f"{where}.except", except_source, lazy=True, longest=True)
         cues.append(
             Cue(
                 id=raw["id"],

@@ -392,3 +392,15 @@ def test_a_long_cue_runs_in_parts_that_fire_where_it_does() -> None:
         for raw in [*examples, " ".join(examples)]:
             text = _ANALYZER.normalizer.normalize(raw).text
             assert cue.spans(text) == whole.spans(text), (cue.id, raw)
+
+
+def test_an_exception_overlapping_the_match_counts_even_behind_an_earlier_one(data_dir: Path) -> None:
+    """Exceptions are searched leftmost-first: an alternative that matches earlier and ends
+    before the cue's match must not hide another one, starting at the same place, that
+    reaches into it."""
+    exception = r"except = '\bkids\s+keep\b|\bkids\s+keep\s+zz\b'"
+    text = CUE.format(kind="violence", pattern=r"\bzz\s+marker\b").replace("flagged", exception + "\nflagged")
+    (data_dir / "safety" / "zz_test.toml").write_text(text, encoding="utf-8")
+    analyzer = load_analyzer(data_dir)
+    assert analyzer.analyze("the kids keep zz marker", with_rewrite=False).safety is None
+    assert analyzer.analyze("the kids keep going. zz marker", with_rewrite=False).safety is not None
