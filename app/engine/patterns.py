@@ -16,10 +16,23 @@ import re2
 
 from app.loader import DataError
 
-_OPTIONS = re2.Options()
-_OPTIONS.case_sensitive = False
-_OPTIONS.log_errors = False
-_OPTIONS.max_mem = 8 << 20
+
+def _options(*, caseless: bool, max_mb: int = 8, for_set: bool = False, longest: bool = False) -> Any:
+    """RE2 options: case-insensitive or not, a memory budget, no capture groups (for_set),
+    and leftmost-longest matches (longest) instead of the first alternative that fits."""
+    options = re2.Options()
+    options.case_sensitive = not caseless
+    options.never_capture = for_set
+    options.longest_match = longest
+    options.log_errors = False
+    options.max_mem = max_mb << 20
+    return options
+
+
+# One pattern as written, case-insensitively, and one in its set_form() over set_text()
+# (see Regex); each as it is usually run (index False) and leftmost-longest (index True).
+_AS_WRITTEN = (_options(caseless=True), _options(caseless=True, longest=True))
+_LOWERED = (_options(caseless=False), _options(caseless=False, longest=True))
 # A set of many patterns needs a bigger budget for its lazily built DFA: when the budget
 # runs out RE2 keeps flushing and rebuilding states, and a scan gets ~50x slower. The
 # memory is only used as states are actually visited.
@@ -29,31 +42,8 @@ _OPTIONS.max_mem = 8 << 20
 # and "k" and "s" as classes of three (K, the Kelvin sign; S, the long s), which made
 # parsing and compiling the sets most of a process's start-up. A set only finds which
 # patterns match, so it needs no capture groups either.
-_SET_OPTIONS = re2.Options()
-_SET_OPTIONS.case_sensitive = True
-_SET_OPTIONS.never_capture = True
-_SET_OPTIONS.log_errors = False
-_SET_OPTIONS.max_mem = 64 << 20
-_LOWERED_OPTIONS = re2.Options()  # one pattern in its set_form(), over set_text() (see Regex)
-_LOWERED_OPTIONS.case_sensitive = True
-_LOWERED_OPTIONS.log_errors = False
-_LOWERED_OPTIONS.max_mem = 8 << 20
-# The same two, for a pattern whose matches are wanted leftmost-longest (longest=True).
-_LONGEST_OPTIONS = re2.Options()
-_LONGEST_OPTIONS.case_sensitive = False
-_LONGEST_OPTIONS.log_errors = False
-_LONGEST_OPTIONS.max_mem = 8 << 20
-_LONGEST_OPTIONS.longest_match = True
-_LONGEST_LOWERED_OPTIONS = re2.Options()
-_LONGEST_LOWERED_OPTIONS.case_sensitive = True
-_LONGEST_LOWERED_OPTIONS.log_errors = False
-_LONGEST_LOWERED_OPTIONS.max_mem = 8 << 20
-_LONGEST_LOWERED_OPTIONS.longest_match = True
-_CASELESS_SET_OPTIONS = re2.Options()  # sets that scan the text as sent
-_CASELESS_SET_OPTIONS.case_sensitive = False
-_CASELESS_SET_OPTIONS.never_capture = True
-_CASELESS_SET_OPTIONS.log_errors = False
-_CASELESS_SET_OPTIONS.max_mem = 64 << 20
+_SET_OPTIONS = _options(caseless=False, max_mb=64, for_set=True)
+_CASELESS_SET_OPTIONS = _options(caseless=True, max_mb=64, for_set=True)  # sets over the text as sent
 
 
 class PatternError(ValueError):
@@ -92,7 +82,7 @@ def compile_pattern(
         except re2.error:
             pass  # compiled below, for RE2's own account of what is wrong
     try:
-        return Regex(re2.compile(pattern, _LONGEST_OPTIONS if longest else _OPTIONS), longest=longest)
+        return Regex(re2.compile(pattern, _AS_WRITTEN[longest]), longest=longest)
     except re2.error as exc:
         raise PatternError(str(exc) or "invalid RE2 pattern") from exc
 
@@ -342,8 +332,7 @@ class Regex:
             return found
         if self._lowered:
             try:
-                options = _LONGEST_LOWERED_OPTIONS if self._longest else _LOWERED_OPTIONS
-                return self._load(re2.compile(set_form(self.pattern), options))
+                return self._load(re2.compile(set_form(self.pattern), _LOWERED[self._longest]))
             except re2.error:
                 self._lowered = False
         return self._load(self._as_written())
@@ -358,7 +347,7 @@ class Regex:
     def _as_written(self) -> Any:
         """google-re2's wrapper of the pattern as written (case-insensitive)."""
         if self._caseless is None:
-            self._caseless = re2.compile(self.pattern, _LONGEST_OPTIONS if self._longest else _OPTIONS)
+            self._caseless = re2.compile(self.pattern, _AS_WRITTEN[self._longest])
         return self._caseless
 
     def _subject(self, text: str) -> tuple[Any, bytes, bool]:
