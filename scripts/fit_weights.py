@@ -55,6 +55,11 @@ MARGIN = 0.25
 FIX_RATE = 0.05
 ROUNDS = 60
 
+# Categories the harsh lexicon is not fitted on. A vague alarm is a handful of set phrases
+# ("we need to talk") that the rules name; fitted on them, the lexicon learnt that "talk" is
+# harsh and flagged gentle asks ("Do you have time to talk later?").
+HARSH_LEFT_TO_RULES = ("vague",)
+
 # (text, target, label of a positive or ""); target 1: positive, 0: clean, GUARDED: clean and
 # a line the tests hold clean, which the fit must leave under the threshold.
 Example = tuple[str, int, str]
@@ -141,6 +146,7 @@ def training_sets(data_dir: Path, tests_dir: Path) -> dict[str, list[Example]]:
     harsh_written, harsh_written_clean = _written(data_dir / "weighted" / "lines_harsh.toml", CATEGORIES)
     safety_written, safety_written_clean = _written(data_dir / "weighted" / "lines_safety.toml", KINDS)
     harsh_pos = rules_flagged + [(text, 1, "") for text in phrases["harsh"]] + golden_harsh + harsh_written
+    harsh_pos = [example for example in harsh_pos if example[2] not in HARSH_LEFT_TO_RULES]
     harsh_neg = (
         rules_clean + strengths + safety_clean + phrases["warm"] + rewrites + guide + harsh_written_clean
     )

@@ -146,6 +146,20 @@ def _stage_characters(text: str) -> tuple[str, _Edits] | None:
     return "".join(pieces), _Edits(rows)
 
 
+def _wrapping_quotes(text: str) -> tuple[str, _Edits] | None:
+    """A whole message inside a pair of double quotes (a line pasted as it was said, "\"Whatever\"")
+    with the two marks dropped, so that rules read the line as if typed bare; None for any
+    other text."""
+    if '"' not in text:
+        return None
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    if end - start < 3 or text[start] != '"' or text[end - 1] != '"' or '"' in text[start + 1 : end - 1]:
+        return None
+    bare = text[:start] + text[start + 1 : end - 1] + text[end:]
+    return bare, _Edits([(start, start, start, start + 1), (end - 2, end - 2, end - 1, end)])
+
+
 def _match_case(source: str, replacement: str) -> str:
     if source[:1].isupper() and replacement[:1].islower():
         return replacement[:1].upper() + replacement[1:]
@@ -286,6 +300,10 @@ class Normalizer:
         first = None if _unchanged(original) else _stage_characters(original)
         if first is not None:
             text, edits = first
+            stages.append(edits)
+        quoted = _wrapping_quotes(text)
+        if quoted is not None:
+            text, edits = quoted
             stages.append(edits)
         changes = self._word_changes(text)
         pieces: list[str] = []

@@ -37,6 +37,11 @@ def normalizer(analyzer: Analyzer) -> Normalizer:
         ("whatevs, i dunno", "whatever, i don't know"),
         ("u said ud call, u kno that", "you said you'd call, you know that"),
         ("c u b4 8", "c you b4 8"),  # a run with a digit is never read as a word
+        ("\u201cWhatever.\u201d", "Whatever."),  # a whole line in quotes, as pasted: read bare
+        ('  "You never listen."  ', "  You never listen.  "),
+        ('"He said "no" twice"', '"He said "no" twice"'),  # quotes inside: not one quoted line
+        ('"You never listen," she said', '"You never listen," she said'),
+        ('""', '""'),
     ],
 )
 def test_what_the_rules_see(normalizer: Normalizer, typed: str, seen: str) -> None:
@@ -116,6 +121,7 @@ def test_plain_text_is_unchanged(normalizer: Normalizer) -> None:
         "\u202eyou always forget the bins \u2764\ufe0f",
         "line one\n\nu nvr help\tme",
         "caf\u00e9 first, then ur alwys late",
+        "\u201cu neverrr listen\u201d",
     ],
 )
 def test_spans_map_back_to_the_exact_characters_typed(normalizer: Normalizer, typed: str) -> None:
@@ -133,6 +139,8 @@ def test_spans_map_back_to_the_exact_characters_typed(normalizer: Normalizer, ty
         ("ne\u200bver mind, u neverrrr listen", "neverrrr"),
         ("\U0001f621\U0001f621 u alwys forget stuff \U0001f621", "alwys"),
         ("honestly u nvr listen", "nvr"),
+        ("\u201cWhatever\u201d", "Whatever"),
+        (' "I\u2019m sorry you feel that way." ', "I\u2019m sorry you feel that way"),
     ],
 )
 def test_findings_on_odd_input_point_at_what_was_typed(analyzer: Analyzer, typed: str, excerpt: str) -> None:
