@@ -8,10 +8,10 @@ Each lexicon is a logistic regression over the words and word pairs of a line
 examples always give the same file. The lines are the project's own, all written for it:
 
 - harsh: every rule's flagged examples, the harsh phrases, the golden rewrites' harsh lines
-  and the harsh groups of data/weighted/lines_harsh.toml (positive), against every rule's
-  clean examples, the strength cues' examples, the safety cues' clean lines and look-alikes,
-  the warm phrases, the golden rewrites, the rehearsal's guide-following lines and the clean
-  groups of lines_harsh.toml;
+  and the harsh groups of data/weighted/lines_harsh.toml (positive; none of a category in
+  HARSH_LEFT_TO_RULES), against every rule's clean examples, the strength cues' examples,
+  the safety cues' clean lines and look-alikes, the warm phrases, the golden rewrites, the
+  rehearsal's guide-following lines and the clean groups of lines_harsh.toml;
 - safety: every cue's flagged examples, the disclosure table's positives and the disclosure
   groups of data/weighted/lines_safety.toml, against the cues' clean lines, the table's
   negatives, the clean groups of both lines files, every rule example, the phrases, the

@@ -147,9 +147,9 @@ def _stage_characters(text: str) -> tuple[str, _Edits] | None:
 
 
 def _wrapping_quotes(text: str) -> tuple[str, _Edits] | None:
-    """A whole message inside a pair of double quotes (a line pasted as it was said, "\"Whatever\"")
-    with the two marks dropped, so that rules read the line as if typed bare; None for any
-    other text."""
+    """A whole message inside one pair of double quotes (a line pasted as it was said:
+    '"Whatever."') with the two marks dropped, so that rules anchored on the start or end of
+    a line read it as if typed bare; None for any other text."""
     if '"' not in text:
         return None
     start = len(text) - len(text.lstrip())
