@@ -39,7 +39,7 @@ from app.engine.lexicon import load_lexicon  # noqa: E402
 from app.engine.normalize import Normalizer  # noqa: E402
 from app.engine.rules import CATEGORIES, strip_marks  # noqa: E402
 from app.engine.safety import KINDS  # noqa: E402
-from app.engine.weighted import PERSON_WORDS, features  # noqa: E402
+from app.engine.weighted import FUNCTION_WORDS, PERSON_WORDS, features  # noqa: E402
 from app.loader import DataError, read_toml  # noqa: E402
 
 EPOCHS = 12
@@ -275,7 +275,7 @@ def fitted_files(data_dir: Path, tests_dir: Path) -> dict[Path, str]:
     settings = read_toml(data_dir / "weighted.toml")
     out = {}
     for name, examples in training_sets(data_dir, tests_dir).items():
-        ignored = PERSON_WORDS if name == "safety" else frozenset()
+        ignored = PERSON_WORDS | FUNCTION_WORDS if name == "safety" else frozenset()
         bias, weights, labels = fit(examples, normalize, float(settings[name]["threshold"]), ignored)
         out[data_dir / "weighted" / f"{name}.toml"] = render(name, bias, weights, labels)
     return out

@@ -43,6 +43,16 @@ PERSON_WORDS = frozenset((
     "i'd", "husband", "wife", "partner", "boyfriend", "girlfriend", "bf", "gf", "ex", "spouse",
     "fiance", "fiancee",
 ))  # fmt: skip
+# Words the safety lexicon does not weigh alone either: they carry no meaning of their own,
+# so whatever weight the fit gives them comes from how the examples happen to be written
+# ("or" in "... or I'll hurt you"), and a long complaint with many of them drifted toward a
+# disclosure (a complaint about being ordered about "at me ... or ... at the door"). In pairs
+# ("or else", "at me") they still count.
+FUNCTION_WORDS = frozenset((
+    "a", "an", "the", "and", "or", "but", "so", "if", "of", "to", "in", "on", "at", "for",
+    "with", "as", "by", "from", "up", "out", "it", "it's", "is", "was", "be", "this", "that",
+    "then", "than", "just", "do", "did",
+))  # fmt: skip
 
 
 def _stem(word: str) -> str:
