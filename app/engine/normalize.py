@@ -160,6 +160,33 @@ def _wrapping_quotes(text: str) -> tuple[str, _Edits] | None:
     return bare, _Edits([(start, start, start, start + 1), (end - 2, end - 2, end - 1, end)])
 
 
+# A closing double quote: right after a word or a mark, and right before the punctuation that
+# ends the clause (or the end of the text). The lookahead only crosses spaces, so each space
+# is read once: linear on any input.
+_CLOSING_QUOTE = re.compile(r'(?<=[^\s"])"(?=[ \t]*(?:[.!?,;:]|$))')
+
+
+def _closing_quotes(text: str) -> tuple[str, _Edits] | None:
+    """text without the closing double quotes of lines quoted inside it ('I told him "I'm
+    scared of you".' reads 'I told him "I'm scared of you.'), so that a rule that ends on the
+    clause's punctuation or the end of the text still does; None when there is none."""
+    if '"' not in text:
+        return None
+    rows: list[tuple[int, int, int, int]] = []
+    pieces: list[str] = []
+    last = 0
+    for found in _CLOSING_QUOTE.finditer(text):
+        at = found.start()
+        pieces.append(text[last:at])
+        new_at = at - len(rows)
+        rows.append((new_at, new_at, at, at + 1))
+        last = at + 1
+    if not rows:
+        return None
+    pieces.append(text[last:])
+    return "".join(pieces), _Edits(rows)
+
+
 def _match_case(source: str, replacement: str) -> str:
     if source[:1].isupper() and replacement[:1].islower():
         return replacement[:1].upper() + replacement[1:]
@@ -304,6 +331,10 @@ class Normalizer:
         quoted = _wrapping_quotes(text)
         if quoted is not None:
             text, edits = quoted
+            stages.append(edits)
+        closing = _closing_quotes(text)
+        if closing is not None:
+            text, edits = closing
             stages.append(edits)
         changes = self._word_changes(text)
         pieces: list[str] = []

@@ -39,7 +39,11 @@ def normalizer(analyzer: Analyzer) -> Normalizer:
         ("c u b4 8", "c you b4 8"),  # a run with a digit is never read as a word
         ("\u201cWhatever.\u201d", "Whatever."),  # a whole line in quotes, as pasted: read bare
         ('  "You never listen."  ', "  You never listen.  "),
-        ('"He said "no" twice"', '"He said "no" twice"'),  # quotes inside: not one quoted line
+        ('"He said "no" twice"', '"He said "no" twice'),  # not one quoted line: the last closes
+        ('I told him "I\'m scared of you".', "I told him \"I'm scared of you."),  # a quote inside
+        ('He said "never".  Then "fine"!', 'He said "never.  Then "fine!'),
+        ('She wrote "ok"  ', 'She wrote "ok  '),  # at the end of the text
+        ('Your "help" was great', 'Your "help" was great'),  # scare quotes mid-clause stay
         ('"You never listen," she said', '"You never listen," she said'),
         ('""', '""'),
     ],
@@ -122,6 +126,7 @@ def test_plain_text_is_unchanged(normalizer: Normalizer) -> None:
         "line one\n\nu nvr help\tme",
         "caf\u00e9 first, then ur alwys late",
         "\u201cu neverrr listen\u201d",
+        'He said "u never listen". She said "ok"!  "fine"',
     ],
 )
 def test_spans_map_back_to_the_exact_characters_typed(normalizer: Normalizer, typed: str) -> None:
@@ -141,6 +146,8 @@ def test_spans_map_back_to_the_exact_characters_typed(normalizer: Normalizer, ty
         ("honestly u nvr listen", "nvr"),
         ("\u201cWhatever\u201d", "Whatever"),
         (' "I\u2019m sorry you feel that way." ', "I\u2019m sorry you feel that way"),
+        ('He told me "u never listen", again', "never"),
+        ('I said "calm down". He said "u r overreacting"!', "overreacting"),
     ],
 )
 def test_findings_on_odd_input_point_at_what_was_typed(analyzer: Analyzer, typed: str, excerpt: str) -> None:
