@@ -146,43 +146,35 @@ def _stage_characters(text: str) -> tuple[str, _Edits] | None:
     return "".join(pieces), _Edits(rows)
 
 
-def _wrapping_quotes(text: str) -> tuple[str, _Edits] | None:
-    """A whole message inside one pair of double quotes (a line pasted as it was said:
-    '"Whatever."') with the two marks dropped, so that rules anchored on the start or end of
-    a line read it as if typed bare; None for any other text."""
-    if '"' not in text:
-        return None
-    start = len(text) - len(text.lstrip())
-    end = len(text.rstrip())
-    if end - start < 3 or text[start] != '"' or text[end - 1] != '"' or '"' in text[start + 1 : end - 1]:
-        return None
-    bare = text[:start] + text[start + 1 : end - 1] + text[end:]
-    return bare, _Edits([(start, start, start, start + 1), (end - 2, end - 2, end - 1, end)])
-
-
 # A closing double quote: right after a word or a mark, and right before the punctuation that
 # ends the clause (or the end of the text). The lookahead only crosses spaces, so each space
 # is read once: linear on any input.
 _CLOSING_QUOTE = re.compile(r'(?<=[^\s"])"(?=[ \t]*(?:[.!?,;:]|$))')
 
 
-def _closing_quotes(text: str) -> tuple[str, _Edits] | None:
-    """text without the closing double quotes of lines quoted inside it ('I told him "I'm
-    scared of you".' reads 'I told him "I'm scared of you.'), so that a rule that ends on the
-    clause's punctuation or the end of the text still does; None when there is none."""
+def _stage_quotes(text: str) -> tuple[str, _Edits] | None:
+    """text without the double quotes that keep rules anchored on the start or end of a line
+    or clause from reading a quoted line as typed bare; None when there are none.
+    - A whole message inside one pair ('"Whatever."', a line pasted as it was said): both go.
+    - Otherwise each closing quote of a line quoted inside it: 'I told him "I'm scared of
+      you".' reads 'I told him "I'm scared of you.'."""
     if '"' not in text:
         return None
-    rows: list[tuple[int, int, int, int]] = []
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    if end - start >= 3 and text[start] == '"' == text[end - 1] and '"' not in text[start + 1 : end - 1]:
+        dropped = [start, end - 1]
+    else:
+        dropped = [found.start() for found in _CLOSING_QUOTE.finditer(text)]
+        if not dropped:
+            return None
     pieces: list[str] = []
+    rows: list[tuple[int, int, int, int]] = []
     last = 0
-    for found in _CLOSING_QUOTE.finditer(text):
-        at = found.start()
+    for at in dropped:  # in text order; each one shifts what follows back by one
         pieces.append(text[last:at])
-        new_at = at - len(rows)
-        rows.append((new_at, new_at, at, at + 1))
+        rows.append((at - len(rows), at - len(rows), at, at + 1))
         last = at + 1
-    if not rows:
-        return None
     pieces.append(text[last:])
     return "".join(pieces), _Edits(rows)
 
@@ -328,13 +320,9 @@ class Normalizer:
         if first is not None:
             text, edits = first
             stages.append(edits)
-        quoted = _wrapping_quotes(text)
+        quoted = _stage_quotes(text)
         if quoted is not None:
             text, edits = quoted
-            stages.append(edits)
-        closing = _closing_quotes(text)
-        if closing is not None:
-            text, edits = closing
             stages.append(edits)
         changes = self._word_changes(text)
         pieces: list[str] = []
