@@ -593,22 +593,56 @@ def split_alternatives(pattern: str, size: int) -> list[str]:
     return runs
 
 
-def merge_matches(parts: list[list[tuple[int, int, int, int]]]) -> list[tuple[int, int, int, int]]:
-    """The matches of a pattern's parts (see split_alternatives), each part's in text order
-    and each as (match start, match end, ...), taken as the whole pattern would take them:
-    leftmost first; at one start, the earlier part; none overlapping another."""
-    every: list[tuple[int, int, tuple[int, int, int, int]]] = []
-    for order, found in enumerate(parts):
-        for match in found:
-            every.append((match[0], order, match))
-    every.sort(key=lambda item: (item[0], item[1]))
-    out: list[tuple[int, int, int, int]] = []
-    free = 0  # where the next match may start
-    for start, _, match in every:
-        if start < free:
-            continue
-        out.append(match)
-        free = match[1] if match[1] > start else start + 1
+def merge_parts(parts: list[Regex] | tuple[Regex, ...], text: str) -> list[tuple[int, list[tuple[int, int]]]]:
+    """The matches of the pattern that parts make up (split_alternatives, in order), found
+    as the whole pattern finds them: from where the search resumes, the leftmost match of
+    any part, and at one start the earlier part's; each as (the index of its part, its group
+    spans in characters). A part whose next match starts inside one already taken is
+    searched again from where the search resumes, as the whole pattern would be: its
+    own next match may have hidden one that starts later ("a b" taken by one part, "b c"
+    by another, "c" by a third)."""
+    subjects = [part._subject(text) for part in parts]
+    if not subjects:
+        return []
+    ascii_only = subjects[0][2]
+    count = len(subjects)
+    found: list[list[tuple[int, int]] | None] = [None] * count
+    raw_found: list[list[tuple[int, int]]] = [[_NULL]] * count
+    searched = [False] * count
+    out: list[tuple[int, list[tuple[int, int]]]] = []
+    free = free_byte = 0  # where the search resumes, in characters and in bytes
+    size = len(subjects[0][1])
+    while free_byte <= size:
+        best = -1
+        for index in range(count):
+            spans = found[index]
+            if not searched[index] or (spans is not None and spans[0][0] < free):
+                regexp, data, _ = subjects[index]
+                raw = regexp.Match(_UNANCHORED, data, free_byte, size)
+                if raw[0] == _NULL:
+                    spans = None
+                else:
+                    spans = raw if ascii_only else _char_spans(data, raw, free_byte, free)
+                found[index], raw_found[index], searched[index] = spans, raw, True
+            if spans is not None:
+                taken = found[best] if best >= 0 else None
+                if taken is None or spans[0][0] < taken[0][0]:
+                    best = index
+        if best < 0:
+            break
+        spans = found[best]
+        assert spans is not None
+        out.append((best, spans))
+        start, end = spans[0]
+        b_start, b_end = raw_found[best][0]
+        if end > start:
+            free, free_byte = end, b_end
+        elif ascii_only:
+            free, free_byte = end + 1, b_end + 1
+        elif b_start >= size:
+            break  # an empty match at the very end: nothing is left to search
+        else:
+            free, free_byte = start + 1, b_start + _char_len_to_bytes(subjects[best][1], b_start, 1)
     return out
 
 
@@ -745,7 +779,7 @@ def _class_end(pattern: str, start: int) -> int:
 # messages: 270k instructions a message at 29, 303k at 12, 358k as one set).
 SET_GROUP = 19
 SAFETY_GROUP = 29
-PART_CHARS = 2000  # a longer rule or cue runs as parts of about this size (split_alternatives)
+PART_CHARS = 800  # a longer rule or cue runs as parts of about this size (split_alternatives)
 
 
 class PatternSet:

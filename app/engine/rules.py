@@ -33,7 +33,7 @@ from app.engine.patterns import (
     compile_pattern,
     expand_classes,
     marks_are_whole,
-    merge_matches,
+    merge_parts,
     part_set,
     phrases_to_pattern,
     split_alternatives,
@@ -127,24 +127,26 @@ class Rule:
 def _marked(regex: Any, text: str) -> list[tuple[int, int, int, int]]:
     """(match start, match end, shown start, shown end) of each match of regex: the span
     shown is group mark's, or mark2's, mark3's... (the first that took part), else the match."""
-    out: list[tuple[int, int, int, int]] = []
     matches = regex.all_spans(text)
     if not matches:
-        return out
+        return []
     marks = regex.marks
-    for groups in matches:
-        m_start, m_end = start, end = groups[0]
-        for group in marks:
-            if groups[group][0] >= 0:
-                start, end = groups[group]
-                break
-        out.append((m_start, m_end, start, end))
-    return out
+    return [_shown(groups, marks) for groups in matches]
+
+
+def _shown(groups: list[tuple[int, int]], marks: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """(match start, match end, shown start, shown end) of one match's group spans."""
+    m_start, m_end = start, end = groups[0]
+    for group in marks:
+        if groups[group][0] >= 0:
+            start, end = groups[group]
+            break
+    return (m_start, m_end, start, end)
 
 
 def _merged(parts: tuple[Any, ...], text: str) -> list[tuple[int, int, int, int]]:
-    """_marked for a pattern run as parts (see patterns.merge_matches)."""
-    return merge_matches([_marked(part, text) for part in parts])
+    """_marked for a pattern run as parts (see patterns.merge_parts)."""
+    return [_shown(groups, parts[index].marks) for index, groups in merge_parts(parts, text)]
 
 
 def firing_spans(

@@ -38,7 +38,7 @@ from app.engine.patterns import (
     bad_pattern,
     compile_pattern,
     data_pattern,
-    merge_matches,
+    merge_parts,
     part_set,
     phrases_to_pattern,
     split_alternatives,
@@ -127,8 +127,7 @@ class Cue:
         if len(chosen) == 1:
             matches: Any = ((match.start(), match.end()) for match in chosen[0].finditer(text))
         else:
-            every = [[(g[0][0], g[0][1], 0, 0) for g in part.all_spans(text)] for part in chosen]
-            matches = [(match[0], match[1]) for match in merge_matches(every)]
+            matches = [groups[0] for _, groups in merge_parts(chosen, text)]
         found = []
         for start, end in matches:
             if self.negatable and _negated(text, start, end, self.before_only):

@@ -19,6 +19,7 @@ from app.engine.patterns import (
     capture_free,
     compile_pattern,
     marks_are_whole,
+    merge_parts,
     set_form,
     set_text,
     split_alternatives,
@@ -394,6 +395,44 @@ def test_a_rule_run_in_parts_fires_where_the_whole_pattern_does(analyzer: Analyz
         texts = [analyzer.normalizer.normalize(text).text for text in [*examples, " ".join(examples)]]
         for text in texts:
             assert _merged(rule.parts, text) == _marked(whole, text), (rule.id, text)
+
+
+@pytest.mark.parametrize("prefix", ["", "é ", "😡 "])
+def test_parts_find_a_match_their_own_earlier_match_would_hide(prefix: str) -> None:
+    """Whole, "a b|b c|c d" takes "a b", then "c d" from where it resumes. Run as the parts
+    "a b" and "b c|c d", the second part's own first match ("b c") overlaps "a b", and its
+    search from there finds nothing more; it must be searched again from "a b"'s end."""
+    whole = compile_pattern("a b|b c|c d")
+    parts = [compile_pattern("a b"), compile_pattern("b c|c d")]
+    text = prefix + "a b c d, a b"
+    spans = [groups[0] for _, groups in merge_parts(parts, text)]
+    assert spans == [groups[0] for groups in whole.all_spans(text)]
+    assert [text[a:b] for a, b in spans] == ["a b", "c d", "a b"]
+    assert [index for index, _ in merge_parts(parts, text)] == [0, 1, 0]
+
+
+def test_parts_step_past_an_empty_match_as_the_whole_pattern_does() -> None:
+    whole = compile_pattern("x*|y")
+    parts = [compile_pattern("x*"), compile_pattern("y")]
+    for text in ("", "y", "xyx", "é y x"):
+        merged = [groups[0] for _, groups in merge_parts(parts, text)]
+        assert merged == [groups[0] for groups in whole.all_spans(text)], text
+
+
+# Parts whose matches overlap one another's: "you never always lazy" is "you never" and
+# "always lazy" whole, while the first part's own search finds only "never always".
+_PARTED = "never always|always lazy|you never|y|(?:é|😡)+|l?"
+_WORDS = st.lists(st.sampled_from(["you", "never", "always", "lazy", "y", "l", "é", "😡", "."]), max_size=12)
+
+
+@given(_WORDS.map(" ".join))
+@settings(max_examples=300, deadline=None)
+def test_parts_match_where_the_whole_pattern_does_on_any_text(text: str) -> None:
+    whole = compile_pattern(_PARTED)
+    for size in (1, 25, 40):
+        parts = [compile_pattern(part) for part in split_alternatives(_PARTED, size)]
+        merged = [groups[0] for _, groups in merge_parts(parts, text)]
+        assert merged == [groups[0] for groups in whole.all_spans(text)], (size, text)
 
 
 def test_a_part_index_reads_found_parts_back_as_patterns() -> None:
