@@ -13,6 +13,7 @@ from app.engine.guide import Guide, load_guide
 from app.engine.lexicon import load_lexicon
 from app.engine.limits import check_text
 from app.engine.normalize import Normalized, Normalizer
+from app.engine.patterns import pool_room
 from app.engine.rewrite import Rewriter, load_rewriter
 from app.engine.rules import CATEGORIES, Rule, RuleBook, Scanner, load_rules, load_strengths
 from app.engine.safety import KINDS, SafetyDetector, load_safety
@@ -76,17 +77,23 @@ class Analyzer:
         self._not_applicable = tuple(row[3] for row in self._statuses)
 
     def warm_up(self) -> int:
-        """Compile every pattern now instead of when a text first needs it; returns how many
-        this call compiled. A long-running server calls it once at start-up, so that no
-        request pays for a compile (up to ~10 ms for a big rule); a one-shot command is
-        better off without it, since a short batch needs only a few of them."""
+        """Compile patterns now instead of when a text first needs them, as many as stay
+        compiled at once (patterns.POOL_SIZE: the finding rules first, then the strength and
+        safety cues, then the rewrites'); returns how many this call compiled. A long-running
+        server calls it once at start-up, so that most requests pay for no compile (up to
+        ~10 ms for a big rule); a one-shot command is better off without it, since a short
+        batch needs only a few of them."""
         compiled = 0
         every = chain(
             self.rules.patterns(), self.strengths.patterns(), self.safety.patterns(), self.rewriter.patterns()
         )
         for regex in every:
-            if regex.prepare():
-                compiled += 1
+            if regex.compiled:
+                continue
+            if pool_room() <= 0:
+                break
+            regex.prepare()
+            compiled += 1
         return compiled
 
     # -- the parts, usable on their own -------------------------------------------------

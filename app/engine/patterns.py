@@ -8,6 +8,8 @@ boundaries and flexible spacing.
 from __future__ import annotations
 
 import re
+import threading
+from collections import deque
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -288,6 +290,50 @@ class _Match:
         return tuple(default if s < 0 else self._text[s:e] for s, e in self._spans[1:])
 
 
+POOL_SIZE = 384  # patterns compiled on first use that stay compiled at once (see _Pool)
+_POOL_BATCH = 16  # how many a full pool drops at a time
+
+
+class _Pool:
+    """The patterns compiled on first use that are compiled now: at most POOL_SIZE.
+
+    Each compiled pattern keeps its program and the DFA states RE2 builds lazily as texts
+    reach them (up to its max_mem); an engine that has met every pattern would hold all
+    ~1,400 of them (scripts/bench.py: ~40 MB more peak memory after its hostile inputs,
+    ~100 MB more after its varied messages). When a pattern is compiled into a full pool,
+    _POOL_BATCH others are dropped, oldest first, except that one run since it was last
+    passed over is passed over once more (the "clock" policy: patterns in use stay). Few at
+    a time, since freeing a big DFA takes time too. A dropped pattern compiles again when
+    next needed (~0.1-5 ms): a text can cost time, never a wrong answer. Thread-safe: a
+    thread running a pattern holds its own reference to the C regexp, which outlives a drop."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._members: deque[Regex] = deque()
+        self._lock = threading.Lock()
+
+    def room(self) -> int:
+        """How many more patterns can be compiled before the pool drops any."""
+        return self.size - len(self._members)
+
+    def admit(self, regex: Regex) -> None:
+        with self._lock:
+            members = self._members
+            if len(members) >= self.size:
+                dropped = 0
+                while members and (dropped < _POOL_BATCH or len(members) >= self.size):
+                    member = members.popleft()
+                    if member._used:
+                        member._used = False  # passed over once: dropped next time unless run
+                        members.append(member)
+                    else:
+                        member.drop()
+                        dropped += 1
+                re2.purge()  # google-re2's cache of its last 128 compiles would keep them alive
+            regex._used = False
+            members.append(regex)
+
+
 class Regex:
     """An RE2 pattern with a fast path for ASCII text.
 
@@ -304,12 +350,13 @@ class Regex:
     pattern as written, case-insensitively, over the text as sent.
     """
 
-    __slots__ = ("_caseless", "_groupindex", "_longest", "_lowered", "_marks", "_re", "pattern")
+    __slots__ = ("_caseless", "_groupindex", "_longest", "_lowered", "_marks", "_re", "_used", "pattern")
 
     def __init__(self, compiled: Any, pattern: str = "", longest: bool = False) -> None:
         self.pattern: str = pattern if compiled is None else compiled.pattern
         self._longest = longest
         self._re: Any = None
+        self._used = False  # run since the pool last swept (see _Pool)
         self._caseless: Any = compiled  # the pattern as written, google-re2's wrapper
         self._lowered = compiled is None and "(?-i" not in pattern
         self._groupindex: Mapping[str, int] = {}
@@ -326,16 +373,29 @@ class Regex:
         return self._re
 
     def _ready(self) -> Any:
-        """The C regexp, compiled on first use."""
+        """The C regexp, compiled on first use (and again after the pool dropped it)."""
         found = self._re
         if found is not None:
+            self._used = True
             return found
+        _POOL.admit(self)
         if self._lowered:
             try:
                 return self._load(re2.compile(set_form(self.pattern), _LOWERED[self._longest]))
             except re2.error:
                 self._lowered = False
         return self._load(self._as_written())
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the pattern is compiled now (not waiting for its first run, nor dropped)."""
+        return self._re is not None
+
+    def drop(self) -> None:
+        """Let go of the compiled pattern (and its DFA states); it is compiled again when next
+        run. Only for a pattern made to compile on first use (compiled=None)."""
+        self._re = None
+        self._caseless = None
 
     def prepare(self) -> bool:
         """Compile the pattern now if it waits to be compiled; True when this call did it."""
@@ -444,6 +504,14 @@ class Regex:
         end = len(data) if endpos is None else max(0, min(endpos, len(data)))
         spans = regexp.Match(_UNANCHORED, data, max(0, min(pos, end)), end)
         return None if spans[0] == _NULL else _Match(text, spans, self._groupindex)
+
+
+_POOL = _Pool(POOL_SIZE)
+
+
+def pool_room() -> int:
+    """How many more patterns can be compiled before a pattern compiled earlier is dropped."""
+    return _POOL.room()
 
 
 def phrase_to_pattern(phrase: str) -> str:

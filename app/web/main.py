@@ -67,8 +67,8 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # Every pattern compiled before the first request, not by it (a fraction of a second,
-        # once per process: the analyzer is shared).
+        # As many patterns compiled before the first request as stay compiled, not by it (a
+        # fraction of a second, once per process: the analyzer is shared).
         await asyncio.to_thread(analyzer.warm_up)
         task = None
         if settings.purge_interval_seconds > 0:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from app.engine import Analysis, Analyzer, load_analyzer
-from app.engine.patterns import compile_pattern
+from app.engine.patterns import _POOL, POOL_SIZE, compile_pattern, pool_room
 from app.engine.rules import CATEGORIES, firing_spans
 from app.engine.sentences import split_sentences
 from app.paths import DATA_DIR
@@ -301,13 +301,18 @@ def test_unless_next_looks_only_at_the_next_sentence() -> None:
         assert firing_spans(regex, None, text, split_sentences(text), None, after) == spans, text
 
 
-def test_warm_up_compiles_every_pattern_once_and_changes_no_answer(analyzer: Analyzer) -> None:
+def test_warm_up_fills_the_pool_once_and_changes_no_answer(analyzer: Analyzer) -> None:
     fresh = load_analyzer(DATA_DIR)
     texts = ["You never listen to me.", "He said he'd hurt me if I left.", "Could we try counselling?"]
     before = [fresh.analyze(text).to_dict() for text in texts]
-    compiled = fresh.warm_up()
-    # each rule and cue has at least its own pattern; three texts compiled only a few
-    assert compiled > len(fresh.rules.rules) + len(fresh.safety.cues)
-    assert fresh.warm_up() == 0
+    size = _POOL.size
+    _POOL.size += POOL_SIZE - pool_room()  # room for POOL_SIZE, whatever earlier tests compiled
+    try:
+        # every rule and cue has at least its own pattern: more of them than stay compiled
+        assert fresh.warm_up() == POOL_SIZE
+        assert pool_room() == 0
+        assert fresh.warm_up() == 0
+    finally:
+        _POOL.size = size
     after = [fresh.analyze(text).to_dict() for text in texts]
     assert after == before == [analyzer.analyze(text).to_dict() for text in texts]

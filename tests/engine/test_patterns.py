@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from app.engine import Analyzer
 from app.engine.patterns import (
+    _POOL,
     PartIndex,
     PatternError,
     PatternSet,
@@ -441,3 +442,26 @@ def test_a_part_index_reads_found_parts_back_as_patterns() -> None:
     assert parts.grouped([0, 1, 3, 4]) == [(0, None), (1, [0, 2]), (2, None)]
     assert parts.grouped([1, 2, 3]) == [(1, None)]  # all three parts found: run it whole
     assert parts.owners([2, 3, 4]) == [1, 2]
+
+
+def test_a_full_pool_drops_compiled_patterns_and_they_compile_again_when_run() -> None:
+    """A long-running engine holds only about POOL_SIZE patterns compiled: the rest are
+    dropped (program and DFA states) and compiled again when a text needs them, matching
+    exactly as before. Each pattern here is run twice, with others compiled in between."""
+    texts = ["you never listen to me", "Ünïcode: you always forget 😡", "plain words, no hit"]
+    patterns = [rf"\b(?P<mark>you\s+(?:never|always)\s+\w+)\b|w{index}x" for index in range(12)]
+    size = _POOL.size
+    _POOL.size = 4
+    try:
+        regexes = [compile_pattern(pattern, checked=True) for pattern in patterns]
+        for _ in range(2):
+            for regex, pattern in zip(regexes, patterns, strict=True):
+                expected = re2.compile(pattern, re2.Options())
+                for text in texts:
+                    found, want = regex.search(text), expected.search(text)
+                    assert (found and found.span(1)) == (want and want.span(1)), text
+                live = sum(other.compiled for other in regexes)
+                assert live <= 4, f"{live} of 12 patterns still compiled with a pool of 4"
+        assert sum(regex.prepare() for regex in regexes) >= 8  # dropped ones compile again
+    finally:
+        _POOL.size = size

@@ -12,11 +12,11 @@ from app.web.main import create_app
 from web.conftest import TestClient, make_settings
 
 
-def test_start_up_compiles_every_pattern_so_no_request_pays_for_it(tmp_path: Path) -> None:
+def test_start_up_compiles_what_stays_compiled_so_few_requests_pay_for_it(tmp_path: Path) -> None:
     analyzer = load_analyzer(DATA_DIR)
     app = create_app(make_settings(tmp_path, sqlite_file_url(tmp_path)), analyzer=analyzer)
     with TestClient(app) as client:
-        assert analyzer.warm_up() == 0  # nothing left to compile once start-up is over
+        assert analyzer.warm_up() == 0  # the pool is full once start-up is over
         answer = client.post("/api/analyze", json={"text": "You never listen to me."})
         assert answer.status_code == 200
         assert answer.json()["findings"]
