@@ -290,7 +290,7 @@ class _Match:
         return tuple(default if s < 0 else self._text[s:e] for s, e in self._spans[1:])
 
 
-POOL_SIZE = 384  # patterns compiled on first use that stay compiled at once (see _Pool)
+POOL_SIZE = 256  # patterns compiled on first use that stay compiled at once (see _Pool)
 _POOL_BATCH = 16  # how many a full pool drops at a time
 
 
