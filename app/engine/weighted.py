@@ -182,7 +182,7 @@ class Weighted:
     # sentence at a time (safety_sentence).
     sentence_margin: float
     addressed: frozenset[str]  # the harsh lexicon speaks only of a text with one of these words
-    unless: Any  # nor of one this pattern finds (warm words)
+    unless: Any  # nor of one this pattern finds (warm words); nor the safety lexicon
     min_words: int  # nor of a text of fewer words: too little to weigh
 
     def safety_sentence(
@@ -192,7 +192,10 @@ class Weighted:
         sentences, split here if not given) whose score passes the safety threshold, or None.
         Judged a sentence at a time: a disclosure is said in a sentence, and a long message
         would otherwise add up faint words scattered over many sentences ("come home", "door",
-        "at me") into a disclosure it does not make."""
+        "at me") into a disclosure it does not make. A sentence with a word of strong
+        affection (unless) is passed over, as by the harsh lexicon: its words are only ever a
+        guess, and "I'm so grateful to have you in my life" once passed on "life" (the cues
+        still answer "I love him but he hits me")."""
         lexicon = self.safety
         whole = lexicon.score(found)
         if whole <= lexicon.threshold - self.sentence_margin:
@@ -200,10 +203,10 @@ class Weighted:
         if sentences is None:
             sentences = split_sentences(text)
         if len(sentences) <= 1:
-            return found if whole > lexicon.threshold else None
+            return found if whole > lexicon.threshold and self.unless.search(text) is None else None
         for start, end in sentences:
             each = features(text[start:end])
-            if lexicon.passes(each):
+            if lexicon.passes(each) and self.unless.search(text[start:end]) is None:
                 return each
         return None
 

@@ -226,6 +226,15 @@ def test_the_safety_lexicon_answers_with_the_kind_its_words_weigh_for() -> None:
     )
 
 
+def test_the_safety_lexicon_stays_quiet_on_a_sentence_of_affection() -> None:
+    analyzer = _with(safety={"zebra": (3.0, "self-harm")})
+    assert analyzer.analyze("I'm so grateful for the zebra.").safety is None
+    assert analyzer.analyze("I love you. I keep thinking about the zebra.").safety is not None
+    assert analyzer.analyze("I keep thinking about the zebra.").safety is not None
+    # the cues answer whatever else the line says
+    assert analyzer.analyze("I love him, but he hit me last night.").safety is not None
+
+
 def test_the_safety_lexicon_respects_a_cue_set_aside_by_negation() -> None:
     analyzer = _with(safety={"zebra": (3.0, "violence")})
     assert _ANALYZER.analyze("He has never hit me.").safety is None
