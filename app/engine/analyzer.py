@@ -88,12 +88,10 @@ class Analyzer:
             self.rules.patterns(), self.strengths.patterns(), self.safety.patterns(), self.rewriter.patterns()
         )
         for regex in every:
-            if regex.compiled:
-                continue
             if pool_room() <= 0:
                 break
-            regex.prepare()
-            compiled += 1
+            if regex.prepare():
+                compiled += 1
         return compiled
 
     # -- the parts, usable on their own -------------------------------------------------
